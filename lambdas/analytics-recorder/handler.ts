@@ -1,0 +1,12 @@
+import { requireEnv } from '../shared/env.js';
+import { OrderOutcomeSchema } from '../shared/events/order-outcome.js';
+import { createSqsConsumer } from '../shared/sqs-consumer.js';
+import { DynamoDbFactStore } from './dynamodb-fact-store.js';
+import { recordFact } from './record-fact.js';
+
+const store = new DynamoDbFactStore(requireEnv('LEDGER_TABLE_NAME'));
+
+export const handler = createSqsConsumer({
+  schema: OrderOutcomeSchema,
+  handle: (event) => recordFact(event, store),
+});

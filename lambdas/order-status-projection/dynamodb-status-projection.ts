@@ -1,0 +1,35 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/clients.js';
+import type { OrderStatus } from '../shared/events/order-status-changed.js';
+import { ledgerKeys } from '../shared/ledger.js';
+import type { ProjectionOutcome, StatusProjection } from './project-status.js';
+
+/** A conditional update: only a higher sequence replaces the stored status. */
+export class DynamoDbStatusProjection implements StatusProjection {
+  constructor(private readonly tableName: string) {}
+
+  async advance(orderId: string, status: OrderStatus, sequence: number, eventId: string): Promise<ProjectionOutcome> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: ledgerKeys.order(orderId), sk: ledgerKeys.status },
+          UpdateExpression: 'SET #status = :status, #sequence = :sequence, lastEventId = :eventId, updatedAt = :now',
+          ConditionExpression: 'attribute_not_exists(#sequence) OR #sequence < :sequence',
+          ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':sequence': sequence,
+            ':eventId': eventId,
+            ':now': new Date().toISOString(),
+          },
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from './powertools.js';
+
+// Created on first use so a function bundles and initialises only the clients it touches.
+let dynamo: DynamoDBClient | undefined;
+let documents: DynamoDBDocumentClient | undefined;
+let sqs: SQSClient | undefined;
+
+export function dynamoClient(): DynamoDBClient {
+  dynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  return dynamo;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  documents ??= DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } });
+  return documents;
+}
+
+export function sqsClient(): SQSClient {
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  return sqs;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Metadata every event carries, whatever its type. It travels inside `detail` so that it
+ * survives every hop (EventBridge, SNS, SQS) unchanged.
+ */
+export const EventMetadataSchema = z.object({
+  /** Unique per publish attempt of a logical event; a re-publish of the same fact keeps it. */
+  eventId: z.string().min(1),
+  /** Schema version of `data`; a breaking change bumps it (see docs/architecture.md). */
+  eventVersion: z.string().regex(/^\d+$/, 'eventVersion must be a whole number as a string'),
+  /** Shared by every event of one business flow (e.g. one order). */
+  correlationId: z.string().min(1),
+  /** The eventId of the event that caused this one (equal to eventId for the first). */
+  causationId: z.string().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  /** What consumers de-duplicate on: the business fact, not the delivery. */
+  idempotencyKey: z.string().min(1).max(250),
+});
+export type EventMetadata = z.infer<typeof EventMetadataSchema>;
+
+/**
+ * The wire shape of an event: an EventBridge event whose `detail` is `{ metadata, data }`.
+ * SNS and SQS bodies carry the same shape, so a consumer parses one format whether the event
+ * came from the bus, a topic or a queue.
+ */
+export function busEventSchema<TSource extends string, TType extends string, TData extends z.ZodType>(
+  source: TSource,
+  detailType: TType,
+  data: TData,
+) {
+  return z.looseObject({
+    id: z.string().optional(),
+    time: z.string().optional(),
+    source: z.literal(source),
+    'detail-type': z.literal(detailType),
+    detail: z.object({ metadata: EventMetadataSchema, data }),
+  });
+}
+
+/** Money as a decimal amount in major units; two decimals at most. */
+export const AmountSchema = z
+  .number()
+  .nonnegative()
+  .refine((n) => Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, {
+    message: 'amount must have at most two decimals',
+  });
+
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');

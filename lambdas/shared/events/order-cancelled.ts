@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
+import { ORDERS_SOURCE } from './sources.js';
+
+/**
+ * OrderCancelled (integration event, event-carried state transfer): the order will not be
+ * fulfilled; `reason` says why in terms a customer-facing consumer can act on.
+ */
+export const ORDER_CANCELLED_SOURCE = ORDERS_SOURCE;
+export const ORDER_CANCELLED_DETAIL_TYPE = 'OrderCancelled';
+export const ORDER_CANCELLED_VERSION = '1';
+
+export const CancellationReasonSchema = z.enum(['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'SHIPPING_UNAVAILABLE', 'CUSTOMER_REQUEST', 'TECHNICAL_FAILURE']);
+
+export const OrderCancelledDataSchema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  customerEmail: z.email(),
+  total: AmountSchema,
+  currency: CurrencySchema,
+  channel: z.string().min(1),
+  reason: CancellationReasonSchema,
+});
+
+export const OrderCancelledSchema = busEventSchema(
+  ORDER_CANCELLED_SOURCE,
+  ORDER_CANCELLED_DETAIL_TYPE,
+  OrderCancelledDataSchema,
+);
+export type OrderCancelled = z.infer<typeof OrderCancelledSchema>;
+export type OrderCancelledData = z.infer<typeof OrderCancelledDataSchema>;

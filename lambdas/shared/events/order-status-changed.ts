@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { busEventSchema } from './envelope.js';
+import { ORDERS_SOURCE } from './sources.js';
+
+/**
+ * OrderStatusChanged (integration event, notification with the new state): one step of an
+ * order's life. Published on the ordered (FIFO) stream with message group = orderId;
+ * `sequence` increases by one per change so a consumer can refuse to go backwards.
+ */
+export const ORDER_STATUS_CHANGED_SOURCE = ORDERS_SOURCE;
+export const ORDER_STATUS_CHANGED_DETAIL_TYPE = 'OrderStatusChanged';
+export const ORDER_STATUS_CHANGED_VERSION = '1';
+
+export const OrderStatusSchema = z.enum([
+  'PLACED',
+  'STOCK_RESERVED',
+  'PAYMENT_AUTHORIZED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+]);
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+
+export const OrderStatusChangedDataSchema = z.object({
+  orderId: z.string().min(1),
+  status: OrderStatusSchema,
+  sequence: z.number().int().positive(),
+});
+
+export const OrderStatusChangedSchema = busEventSchema(
+  ORDER_STATUS_CHANGED_SOURCE,
+  ORDER_STATUS_CHANGED_DETAIL_TYPE,
+  OrderStatusChangedDataSchema,
+);
+export type OrderStatusChanged = z.infer<typeof OrderStatusChangedSchema>;

@@ -1,0 +1,115 @@
+import {
+  BatchProcessor,
+  EventType,
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+} from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { dynamoClient } from './clients.js';
+import { type DeadLetterSink, SqsDeadLetterSink } from './dead-letter.js';
+import { requireEnv } from './env.js';
+import { PoisonMessageError } from './errors.js';
+import { logger, metrics } from './powertools.js';
+
+/** Where every event keeps the key consumers de-duplicate on (see events/envelope.ts). */
+export const IDEMPOTENCY_KEY_PATH = 'detail.metadata.idempotencyKey';
+
+export interface SqsConsumerOptions<TSchema extends z.ZodType, TResult> {
+  /** The body's schema; a record that fails it is dead-lettered with the reason. */
+  readonly schema: TSchema;
+  /** The business logic for one parsed event. Throw to have the record retried. */
+  readonly handle: (event: z.infer<TSchema>) => Promise<TResult>;
+  /** Consume a FIFO queue: stop a message group at its first failure to keep order. */
+  readonly fifo?: boolean;
+  /** @default SqsDeadLetterSink on DEAD_LETTER_QUEUE_URL, or none when it is unset */
+  readonly deadLetters?: DeadLetterSink;
+  /** @default DynamoDBPersistenceLayer on IDEMPOTENCY_TABLE_NAME */
+  readonly persistenceStore?: BasePersistenceLayer;
+}
+
+export type SqsConsumerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+type Parsed<T> = { ok: true; event: T } | { ok: false; reason: string };
+
+/** Parse a record body as JSON and then against the schema; say exactly why when it fails. */
+export function parseBody<TSchema extends z.ZodType>(schema: TSchema, body: string): Parsed<z.infer<TSchema>> {
+  const result = JSONStringified(schema).safeParse(body);
+  if (result.success) return { ok: true, event: result.data };
+  const reason = result.error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
+  return { ok: false, reason: `schema validation failed: ${reason}` };
+}
+
+/**
+ * The Lambda adapter shared by every SQS consumer: Powertools batch processing with partial
+ * batch responses, parser validation, idempotency on the event's business key, and poison
+ * records sent to the dead-letter queue with the reason (never acknowledged and dropped).
+ */
+export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
+  options: SqsConsumerOptions<TSchema, TResult>,
+): SqsConsumerHandler {
+  const deadLetterUrl = process.env.DEAD_LETTER_QUEUE_URL;
+  const deadLetters = options.deadLetters ?? (deadLetterUrl ? new SqsDeadLetterSink(deadLetterUrl) : undefined);
+  const persistenceStore =
+    options.persistenceStore ??
+    new DynamoDBPersistenceLayer({ tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'), awsSdkV3Client: dynamoClient() });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
+    expiresAfterSeconds: Number(process.env.IDEMPOTENCY_EXPIRY_SECONDS ?? 86_400),
+    throwOnNoIdempotencyKey: true,
+  });
+  const handleOnce = makeIdempotent(options.handle, { persistenceStore, config });
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const parsed = parseBody(options.schema, record.body);
+    if (!parsed.ok) {
+      await reject(record, parsed.reason);
+      return;
+    }
+    try {
+      await handleOnce(parsed.event);
+    } catch (error) {
+      // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
+      logger.warn('Record failed; it will be retried', { messageId: record.messageId, error });
+      metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
+      throw error;
+    }
+    metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
+  };
+
+  const reject = async (record: SQSRecord, reason: string): Promise<void> => {
+    logger.error('Record rejected: it can never succeed', {
+      messageId: record.messageId,
+      reason,
+      destination: deadLetters ? 'dead-letter queue' : 'retries, then the redrive policy',
+    });
+    metrics.addMetric('RecordsRejected', MetricUnit.Count, 1);
+    if (!deadLetters) throw new PoisonMessageError(reason);
+    await deadLetters.send(record, reason);
+  };
+
+  return async (event, context) => {
+    config.registerLambdaContext(context);
+    logger.addContext(context);
+    try {
+      if (options.fifo) {
+        return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), { context });
+      }
+      // Sequential, so that duplicates inside one batch meet a COMPLETED idempotency record
+      // rather than an IN_PROGRESS one (which would cost a visibility timeout to retry).
+      return await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+        context,
+        processInParallel: false,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,171 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** A queue that can be subscribed; a ReliableQueue fits as it is. */
+export interface FanOutTarget {
+  readonly queue: sqs.IQueue;
+  /** Whether the queue is FIFO; must match the topic. @default false */
+  readonly fifo?: boolean;
+}
+
+export interface FanOutTopicProps {
+  /**
+   * Create an SNS FIFO topic: strict ordering per message group, deduplication, FIFO
+   * subscribers only.
+   * @default false
+   */
+  readonly fifo?: boolean;
+  /**
+   * FIFO only: deduplicate on a SHA-256 of the message body.
+   * @default false
+   */
+  readonly contentBasedDeduplication?: boolean;
+  /**
+   * Key that encrypts messages at rest in the topic.
+   * @default a new customer-managed key with rotation (the AWS-managed aws/sns key cannot be
+   * shared with service publishers such as EventBridge)
+   */
+  readonly masterKey?: kms.IKey;
+  /**
+   * Physical topic name (`.fifo` is appended to FIFO topics if missing).
+   * @default generated
+   */
+  readonly topicName?: string;
+  /**
+   * Where SNS puts a message it could not deliver to a subscribed queue (deleted queue,
+   * denied policy, KMS error). Must be FIFO when the topic is.
+   * @default a new encrypted, TLS-only queue with 14 days of retention, shared by the
+   * topic's subscriptions
+   */
+  readonly deliveryDeadLetterQueue?: sqs.IQueue;
+}
+
+export interface FanOutSubscriptionOptions {
+  /**
+   * Filter on message attributes (`FilterPolicyScope: MessageAttributes`).
+   * @default no attribute filter
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
+   */
+  readonly filterPolicy?: { [attribute: string]: sns.SubscriptionFilter };
+  /**
+   * Filter on the JSON message body (`FilterPolicyScope: MessageBody`). Use this when the
+   * publisher cannot set attributes (e.g. an EventBridge target). Exclusive with
+   * `filterPolicy`.
+   * @default no body filter
+   */
+  readonly filterPolicyWithMessageBody?: { [key: string]: sns.FilterOrPolicy };
+  /**
+   * Deliver the message body as it was published, without the SNS JSON wrapper.
+   * @default true
+   */
+  readonly rawMessageDelivery?: boolean;
+}
+
+/**
+ * An SNS topic (standard or FIFO) that fans events out to queues, with filter policies on
+ * attributes or on the body, raw delivery, a subscription-level dead-letter queue with an
+ * alarm, encryption with a customer-managed key, and TLS-only publishing.
+ *
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html
+ */
+export class FanOutTopic extends Construct {
+  public readonly topic: sns.Topic;
+  public readonly fifo: boolean;
+  public readonly masterKey: kms.IKey;
+  public readonly deliveryDeadLetterQueue: sqs.IQueue;
+  public readonly deliveryFailureAlarm: cloudwatch.Alarm;
+  public readonly subscriptions: sns.Subscription[] = [];
+
+  constructor(scope: Construct, id: string, props: FanOutTopicProps = {}) {
+    super(scope, id);
+    this.fifo = props.fifo ?? false;
+    if (props.contentBasedDeduplication && !this.fifo) {
+      throw new Error('FanOutTopic: contentBasedDeduplication applies only to FIFO topics; set fifo: true or remove it.');
+    }
+    if (props.deliveryDeadLetterQueue && isFifoQueue(props.deliveryDeadLetterQueue) !== this.fifo) {
+      throw new Error(`FanOutTopic: deliveryDeadLetterQueue must be ${this.fifo ? 'a FIFO' : 'a standard'} queue to match the topic.`);
+    }
+
+    this.masterKey =
+      props.masterKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts messages in ${this.node.path}`,
+        enableKeyRotation: true,
+      });
+
+    const topicName = props.topicName && this.fifo && !props.topicName.endsWith('.fifo') ? `${props.topicName}.fifo` : props.topicName;
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName,
+      fifo: this.fifo || undefined,
+      contentBasedDeduplication: this.fifo ? (props.contentBasedDeduplication ?? false) : undefined,
+      masterKey: this.masterKey,
+      enforceSSL: true,
+    });
+
+    if (props.deliveryDeadLetterQueue) {
+      this.deliveryDeadLetterQueue = props.deliveryDeadLetterQueue;
+    } else {
+      const dlq = new sqs.Queue(this, 'DeliveryDeadLetterQueue', {
+        fifo: this.fifo || undefined,
+        retentionPeriod: Duration.days(14),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the SNS subscriptions (their RedrivePolicy), which the rule does not see.',
+      });
+      this.deliveryDeadLetterQueue = dlq;
+    }
+
+    this.deliveryFailureAlarm = new cloudwatch.Alarm(this, 'DeliveryFailureAlarm', {
+      alarmDescription: `SNS could not deliver messages from ${this.node.path} to a subscribed queue.`,
+      metric: this.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** Subscribe a queue; SNS gets permission to send to it and to the delivery DLQ. */
+  public subscribeQueue(target: FanOutTarget, options: FanOutSubscriptionOptions = {}): sns.Subscription {
+    const targetFifo = target.fifo ?? isFifoQueue(target.queue);
+    if (targetFifo !== this.fifo) {
+      throw new Error(
+        `FanOutTopic: cannot subscribe ${target.queue.node.path}: a ${this.fifo ? 'FIFO' : 'standard'} topic needs ` +
+          `${this.fifo ? 'FIFO' : 'standard'} queues.`,
+      );
+    }
+    if (options.filterPolicy && options.filterPolicyWithMessageBody) {
+      throw new Error('FanOutTopic: a subscription filters on attributes or on the body, not both; pass one of filterPolicy, filterPolicyWithMessageBody.');
+    }
+    const subscription = new subscriptions.SqsSubscription(target.queue, {
+      rawMessageDelivery: options.rawMessageDelivery ?? true,
+      filterPolicy: options.filterPolicy,
+      filterPolicyWithMessageBody: options.filterPolicyWithMessageBody,
+      deadLetterQueue: this.deliveryDeadLetterQueue,
+    });
+    const created = this.topic.addSubscription(subscription);
+    this.subscriptions.push(created);
+    return created;
+  }
+
+  /** Allow a principal to publish (and to use the topic key for it). */
+  public grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.topic.grantPublish(grantee);
+  }
+}
+
+function isFifoQueue(queue: sqs.IQueue): boolean {
+  return queue.fifo;
+}

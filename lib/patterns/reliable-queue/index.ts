@@ -1,0 +1,1 @@
+export * from './reliable-queue.js';

@@ -1,0 +1,132 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { ORDER_CANCELLED_DETAIL_TYPE } from '../../lambdas/shared/events/order-cancelled.js';
+import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../lambdas/shared/events/order-confirmed.js';
+import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
+import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
+import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
+import { ReliableQueue } from '../patterns/reliable-queue/index.js';
+import { lambdaEntry } from '../shared/node-function.js';
+
+/** Orders at or above this total earn loyalty points (a numeric filter on the body). */
+export const LOYALTY_MIN_TOTAL = 100;
+/** Orders from this channel are test traffic: no customer email (an anything-but filter). */
+export const TEST_CHANNEL = 'test';
+
+export interface OrderNotificationsStackProps extends StackProps {
+  /**
+   * Throughput profile of every consumer.
+   * @default 'low-latency'
+   */
+  readonly profile?: ThroughputProfile;
+  /**
+   * Receives before a message is dead-lettered.
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
+}
+
+/**
+ * What happens after an order's outcome is known: an SNS fan-out of OrderConfirmed /
+ * OrderCancelled to email, loyalty and analytics consumers (each with its own filter, queue,
+ * dead-letter queue and idempotent Lambda), and an ordered FIFO stream of status changes
+ * that keeps a per-order status projection.
+ */
+export class OrderNotificationsStack extends Stack {
+  public readonly outcomes: FanOutTopic;
+  public readonly statusStream: FanOutTopic;
+  public readonly ledger: dynamodb.Table;
+  public readonly idempotency: IdempotencyTable;
+  public readonly queues: Record<'email' | 'loyalty' | 'analytics' | 'status', ReliableQueue>;
+  public readonly consumers: Record<'email' | 'loyalty' | 'analytics' | 'status', QueueConsumer>;
+
+  constructor(scope: Construct, id: string, props: OrderNotificationsStackProps = {}) {
+    super(scope, id, props);
+    const maxReceiveCount = props.maxReceiveCount ?? 3;
+    const profile = props.profile ?? 'low-latency';
+
+    this.idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
+    // The consumers' own state: emails sent, loyalty balances, analytics facts, status projection.
+    this.ledger = new dynamodb.Table(this, 'Ledger', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.outcomes = new FanOutTopic(this, 'OrderOutcomes');
+    this.statusStream = new FanOutTopic(this, 'OrderStatusStream', { fifo: true });
+
+    const queue = (name: string, fifo = false) =>
+      new ReliableQueue(this, name, { fifo, maxReceiveCount, visibilityTimeout: Duration.seconds(60) });
+    this.queues = {
+      email: queue('EmailQueue'),
+      loyalty: queue('LoyaltyQueue'),
+      analytics: queue('AnalyticsQueue'),
+      status: queue('StatusQueue', true),
+    };
+
+    const detailType = (...types: string[]) => sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: types }));
+    this.outcomes.subscribeQueue(this.queues.email, {
+      filterPolicyWithMessageBody: {
+        'detail-type': detailType(ORDER_CONFIRMED_DETAIL_TYPE, ORDER_CANCELLED_DETAIL_TYPE),
+        detail: sns.FilterOrPolicy.policy({
+          data: sns.FilterOrPolicy.policy({
+            channel: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ denylist: [TEST_CHANNEL] })),
+          }),
+        }),
+      },
+    });
+    this.outcomes.subscribeQueue(this.queues.loyalty, {
+      filterPolicyWithMessageBody: {
+        'detail-type': detailType(ORDER_CONFIRMED_DETAIL_TYPE),
+        detail: sns.FilterOrPolicy.policy({
+          data: sns.FilterOrPolicy.policy({
+            total: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: LOYALTY_MIN_TOTAL })),
+          }),
+        }),
+      },
+    });
+    this.outcomes.subscribeQueue(this.queues.analytics);
+    this.statusStream.subscribeQueue(this.queues.status);
+
+    const consumer = (name: string, source: ReliableQueue, entry: string) => {
+      const c = new QueueConsumer(this, name, {
+        source,
+        entry: lambdaEntry(entry),
+        profile,
+        idempotencyTable: this.idempotency.table,
+        environment: { LEDGER_TABLE_NAME: this.ledger.tableName },
+      });
+      this.ledger.grantReadWriteData(c.function);
+      return c;
+    };
+    this.consumers = {
+      email: consumer('EmailNotifier', this.queues.email, 'email-notifier'),
+      loyalty: consumer('LoyaltyPoints', this.queues.loyalty, 'loyalty-points'),
+      analytics: consumer('AnalyticsRecorder', this.queues.analytics, 'analytics-recorder'),
+      status: consumer('OrderStatusProjection', this.queues.status, 'order-status-projection'),
+    };
+
+    // Names the scripts and integration tests look resources up by.
+    new CfnOutput(this, 'OutcomesTopicArn', { value: this.outcomes.topic.topicArn });
+    new CfnOutput(this, 'StatusTopicArn', { value: this.statusStream.topic.topicArn });
+    new CfnOutput(this, 'LedgerTableName', { value: this.ledger.tableName });
+    new CfnOutput(this, 'IdempotencyTableName', { value: this.idempotency.table.tableName });
+    new CfnOutput(this, 'OutcomesDeliveryDlqUrl', { value: this.outcomes.deliveryDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'StatusDeliveryDlqUrl', { value: this.statusStream.deliveryDeadLetterQueue.queueUrl });
+    for (const [name, q] of Object.entries(this.queues)) {
+      new CfnOutput(this, `${capitalise(name)}QueueUrl`, { value: q.queue.queueUrl });
+      new CfnOutput(this, `${capitalise(name)}DlqUrl`, { value: q.deadLetterQueue.queueUrl });
+    }
+    for (const [name, c] of Object.entries(this.consumers)) {
+      new CfnOutput(this, `${capitalise(name)}FunctionName`, { value: c.function.functionName });
+    }
+  }
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
