@@ -9,7 +9,8 @@ const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_
 
 const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
   env,
-  description: 'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
+  description:
+    'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
 });
 
 acknowledgeNagFindings(notifications);

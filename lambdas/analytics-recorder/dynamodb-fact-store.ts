@@ -12,7 +12,11 @@ export class DynamoDbFactStore implements FactStore {
     await documentClient().send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: ledgerKeys.order(fact.orderId), sk: ledgerKeys.analytics(fact.outcome, randomUUID()), ...fact },
+        Item: {
+          pk: ledgerKeys.order(fact.orderId),
+          sk: ledgerKeys.analytics(fact.outcome, randomUUID()),
+          ...fact,
+        },
       }),
     );
   }

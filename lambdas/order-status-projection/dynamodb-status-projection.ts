@@ -9,13 +9,19 @@ import type { ProjectionOutcome, StatusProjection } from './project-status.js';
 export class DynamoDbStatusProjection implements StatusProjection {
   constructor(private readonly tableName: string) {}
 
-  async advance(orderId: string, status: OrderStatus, sequence: number, eventId: string): Promise<ProjectionOutcome> {
+  async advance(
+    orderId: string,
+    status: OrderStatus,
+    sequence: number,
+    eventId: string,
+  ): Promise<ProjectionOutcome> {
     try {
       await documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: ledgerKeys.order(orderId), sk: ledgerKeys.status },
-          UpdateExpression: 'SET #status = :status, #sequence = :sequence, lastEventId = :eventId, updatedAt = :now',
+          UpdateExpression:
+            'SET #status = :status, #sequence = :sequence, lastEventId = :eventId, updatedAt = :now',
           ConditionExpression: 'attribute_not_exists(#sequence) OR #sequence < :sequence',
           ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
           ExpressionAttributeValues: {

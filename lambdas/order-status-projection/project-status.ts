@@ -5,7 +5,12 @@ export type ProjectionOutcome = 'applied' | 'stale';
 /** Port: the status projection store. `advance` must be a compare-and-set on `sequence`. */
 export interface StatusProjection {
   /** Store the status if `sequence` is newer than the stored one; otherwise change nothing. */
-  advance(orderId: string, status: OrderStatus, sequence: number, eventId: string): Promise<ProjectionOutcome>;
+  advance(
+    orderId: string,
+    status: OrderStatus,
+    sequence: number,
+    eventId: string,
+  ): Promise<ProjectionOutcome>;
 }
 
 /**

@@ -38,7 +38,10 @@ export type SqsConsumerHandler = (event: SQSEvent, context: Context) => Promise<
 type Parsed<T> = { ok: true; event: T } | { ok: false; reason: string };
 
 /** Parse a record body as JSON and then against the schema; say exactly why when it fails. */
-export function parseBody<TSchema extends z.ZodType>(schema: TSchema, body: string): Parsed<z.infer<TSchema>> {
+export function parseBody<TSchema extends z.ZodType>(
+  schema: TSchema,
+  body: string,
+): Parsed<z.infer<TSchema>> {
   const result = JSONStringified(schema).safeParse(body);
   if (result.success) return { ok: true, event: result.data };
   const reason = result.error.issues
@@ -56,10 +59,14 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
   options: SqsConsumerOptions<TSchema, TResult>,
 ): SqsConsumerHandler {
   const deadLetterUrl = process.env.DEAD_LETTER_QUEUE_URL;
-  const deadLetters = options.deadLetters ?? (deadLetterUrl ? new SqsDeadLetterSink(deadLetterUrl) : undefined);
+  const deadLetters =
+    options.deadLetters ?? (deadLetterUrl ? new SqsDeadLetterSink(deadLetterUrl) : undefined);
   const persistenceStore =
     options.persistenceStore ??
-    new DynamoDBPersistenceLayer({ tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'), awsSdkV3Client: dynamoClient() });
+    new DynamoDBPersistenceLayer({
+      tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
+      awsSdkV3Client: dynamoClient(),
+    });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
     expiresAfterSeconds: Number(process.env.IDEMPOTENCY_EXPIRY_SECONDS ?? 86_400),
@@ -100,7 +107,9 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
     logger.addContext(context);
     try {
       if (options.fifo) {
-        return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), { context });
+        return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+          context,
+        });
       }
       // Sequential, so that duplicates inside one batch meet a COMPLETED idempotency record
       // rather than an IN_PROGRESS one (which would cost a visibility timeout to retry).

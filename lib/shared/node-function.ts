@@ -40,7 +40,13 @@ export const METRICS_NAMESPACE = 'OrderFulfilment';
  */
 export class NodeFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
-    const { serviceName = id, logRetention = logs.RetentionDays.ONE_MONTH, bundling, environment, ...rest } = props;
+    const {
+      serviceName = id,
+      logRetention = logs.RetentionDays.ONE_MONTH,
+      bundling,
+      environment,
+      ...rest
+    } = props;
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -54,7 +60,10 @@ export class NodeFunction extends nodejs.NodejsFunction {
       });
     if (!props.role) {
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
       );
     }
     super(scope, id, {
@@ -90,13 +99,13 @@ export class NodeFunction extends nodejs.NodejsFunction {
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; nothing else is granted on *.',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; nothing else is granted on *.',
     });
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-L1',
-        reason: 'Runtime pinned to nodejs22.x on purpose: the bundle targets node22 and upgrades are a reviewed change.',
-      },
-    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Runtime pinned to nodejs22.x on purpose: the bundle targets node22 and upgrades are a reviewed change.',
+    });
   }
 }

@@ -61,8 +61,11 @@ export class OrderNotificationsStack extends Stack {
     this.outcomes = new FanOutTopic(this, 'OrderOutcomes');
     this.statusStream = new FanOutTopic(this, 'OrderStatusStream', { fifo: true });
 
+    // Consumers do a few DynamoDB writes: 5 s is ample, and 6x that is the visibility timeout
+    // QueueConsumer requires. Shorter timeouts also mean faster retries of a failed record.
+    const functionTimeout = Duration.seconds(5);
     const queue = (name: string, fifo = false) =>
-      new ReliableQueue(this, name, { fifo, maxReceiveCount, visibilityTimeout: Duration.seconds(60) });
+      new ReliableQueue(this, name, { fifo, maxReceiveCount, visibilityTimeout: Duration.seconds(30) });
     this.queues = {
       email: queue('EmailQueue'),
       loyalty: queue('LoyaltyQueue'),
@@ -70,13 +73,16 @@ export class OrderNotificationsStack extends Stack {
       status: queue('StatusQueue', true),
     };
 
-    const detailType = (...types: string[]) => sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: types }));
+    const detailType = (...types: string[]) =>
+      sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: types }));
     this.outcomes.subscribeQueue(this.queues.email, {
       filterPolicyWithMessageBody: {
         'detail-type': detailType(ORDER_CONFIRMED_DETAIL_TYPE, ORDER_CANCELLED_DETAIL_TYPE),
         detail: sns.FilterOrPolicy.policy({
           data: sns.FilterOrPolicy.policy({
-            channel: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ denylist: [TEST_CHANNEL] })),
+            channel: sns.FilterOrPolicy.filter(
+              sns.SubscriptionFilter.stringFilter({ denylist: [TEST_CHANNEL] }),
+            ),
           }),
         }),
       },
@@ -86,7 +92,9 @@ export class OrderNotificationsStack extends Stack {
         'detail-type': detailType(ORDER_CONFIRMED_DETAIL_TYPE),
         detail: sns.FilterOrPolicy.policy({
           data: sns.FilterOrPolicy.policy({
-            total: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: LOYALTY_MIN_TOTAL })),
+            total: sns.FilterOrPolicy.filter(
+              sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: LOYALTY_MIN_TOTAL }),
+            ),
           }),
         }),
       },
@@ -99,6 +107,7 @@ export class OrderNotificationsStack extends Stack {
         source,
         entry: lambdaEntry(entry),
         profile,
+        timeout: functionTimeout,
         idempotencyTable: this.idempotency.table,
         environment: { LEDGER_TABLE_NAME: this.ledger.tableName },
       });
@@ -118,13 +127,16 @@ export class OrderNotificationsStack extends Stack {
     new CfnOutput(this, 'LedgerTableName', { value: this.ledger.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: this.idempotency.table.tableName });
     new CfnOutput(this, 'OutcomesDeliveryDlqUrl', { value: this.outcomes.deliveryDeadLetterQueue.queueUrl });
-    new CfnOutput(this, 'StatusDeliveryDlqUrl', { value: this.statusStream.deliveryDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'StatusDeliveryDlqUrl', {
+      value: this.statusStream.deliveryDeadLetterQueue.queueUrl,
+    });
     for (const [name, q] of Object.entries(this.queues)) {
       new CfnOutput(this, `${capitalise(name)}QueueUrl`, { value: q.queue.queueUrl });
       new CfnOutput(this, `${capitalise(name)}DlqUrl`, { value: q.deadLetterQueue.queueUrl });
     }
     for (const [name, c] of Object.entries(this.consumers)) {
       new CfnOutput(this, `${capitalise(name)}FunctionName`, { value: c.function.functionName });
+      new CfnOutput(this, `${capitalise(name)}LogGroupName`, { value: c.function.logGroup.logGroupName });
     }
   }
 }

@@ -10,7 +10,13 @@ export const ORDER_CANCELLED_SOURCE = ORDERS_SOURCE;
 export const ORDER_CANCELLED_DETAIL_TYPE = 'OrderCancelled';
 export const ORDER_CANCELLED_VERSION = '1';
 
-export const CancellationReasonSchema = z.enum(['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'SHIPPING_UNAVAILABLE', 'CUSTOMER_REQUEST', 'TECHNICAL_FAILURE']);
+export const CancellationReasonSchema = z.enum([
+  'PAYMENT_DECLINED',
+  'OUT_OF_STOCK',
+  'SHIPPING_UNAVAILABLE',
+  'CUSTOMER_REQUEST',
+  'TECHNICAL_FAILURE',
+]);
 
 export const OrderCancelledDataSchema = z.object({
   orderId: z.string().min(1),

@@ -3,5 +3,8 @@ import { OrderCancelledSchema } from './order-cancelled.js';
 import { OrderConfirmedSchema } from './order-confirmed.js';
 
 /** Either outcome of an order, as the fan-out topic delivers it. */
-export const OrderOutcomeSchema = z.discriminatedUnion('detail-type', [OrderConfirmedSchema, OrderCancelledSchema]);
+export const OrderOutcomeSchema = z.discriminatedUnion('detail-type', [
+  OrderConfirmedSchema,
+  OrderCancelledSchema,
+]);
 export type OrderOutcome = z.infer<typeof OrderOutcomeSchema>;

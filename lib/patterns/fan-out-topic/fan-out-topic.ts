@@ -86,10 +86,14 @@ export class FanOutTopic extends Construct {
     super(scope, id);
     this.fifo = props.fifo ?? false;
     if (props.contentBasedDeduplication && !this.fifo) {
-      throw new Error('FanOutTopic: contentBasedDeduplication applies only to FIFO topics; set fifo: true or remove it.');
+      throw new Error(
+        'FanOutTopic: contentBasedDeduplication applies only to FIFO topics; set fifo: true or remove it.',
+      );
     }
     if (props.deliveryDeadLetterQueue && isFifoQueue(props.deliveryDeadLetterQueue) !== this.fifo) {
-      throw new Error(`FanOutTopic: deliveryDeadLetterQueue must be ${this.fifo ? 'a FIFO' : 'a standard'} queue to match the topic.`);
+      throw new Error(
+        `FanOutTopic: deliveryDeadLetterQueue must be ${this.fifo ? 'a FIFO' : 'a standard'} queue to match the topic.`,
+      );
     }
 
     this.masterKey =
@@ -99,7 +103,10 @@ export class FanOutTopic extends Construct {
         enableKeyRotation: true,
       });
 
-    const topicName = props.topicName && this.fifo && !props.topicName.endsWith('.fifo') ? `${props.topicName}.fifo` : props.topicName;
+    const topicName =
+      props.topicName && this.fifo && !props.topicName.endsWith('.fifo')
+        ? `${props.topicName}.fifo`
+        : props.topicName;
     this.topic = new sns.Topic(this, 'Topic', {
       topicName,
       fifo: this.fifo || undefined,
@@ -119,7 +126,8 @@ export class FanOutTopic extends Construct {
       });
       Validations.of(dlq).acknowledge({
         id: 'AwsSolutions-SQS3',
-        reason: 'This queue is the dead-letter queue of the SNS subscriptions (their RedrivePolicy), which the rule does not see.',
+        reason:
+          'This queue is the dead-letter queue of the SNS subscriptions (their RedrivePolicy), which the rule does not see.',
       });
       this.deliveryDeadLetterQueue = dlq;
     }
@@ -147,7 +155,9 @@ export class FanOutTopic extends Construct {
       );
     }
     if (options.filterPolicy && options.filterPolicyWithMessageBody) {
-      throw new Error('FanOutTopic: a subscription filters on attributes or on the body, not both; pass one of filterPolicy, filterPolicyWithMessageBody.');
+      throw new Error(
+        'FanOutTopic: a subscription filters on attributes or on the body, not both; pass one of filterPolicy, filterPolicyWithMessageBody.',
+      );
     }
     const subscription = new subscriptions.SqsSubscription(target.queue, {
       rawMessageDelivery: options.rawMessageDelivery ?? true,

@@ -21,7 +21,10 @@ interface MappingSettings {
  * - `high-throughput`: up to 100 messages gathered for up to 2 s (FIFO: 10, no window), so
  *   far fewer invocations per message at the cost of that wait.
  */
-export const THROUGHPUT_PROFILES: Record<ThroughputProfile, { standard: MappingSettings; fifo: MappingSettings }> = {
+export const THROUGHPUT_PROFILES: Record<
+  ThroughputProfile,
+  { standard: MappingSettings; fifo: MappingSettings }
+> = {
   'low-latency': {
     standard: { batchSize: 10, maxBatchingWindow: Duration.seconds(0), maxConcurrency: 20 },
     fifo: { batchSize: 10, maxBatchingWindow: Duration.seconds(0), maxConcurrency: 20 },
@@ -102,16 +105,23 @@ export class QueueConsumer extends Construct {
     const timeout = props.timeout ?? Duration.seconds(10);
     const idempotencyExpiry = props.idempotencyExpiry ?? Duration.hours(24);
     validateMapping(fifo, this.settings);
-    validateRetryComposition(props.source, timeout, this.settings.maxBatchingWindow, props.idempotencyTable ? idempotencyExpiry : undefined);
+    validateRetryComposition(
+      props.source,
+      timeout,
+      this.settings.maxBatchingWindow,
+      props.idempotencyTable ? idempotencyExpiry : undefined,
+    );
 
     const environment: Record<string, string> = { ...props.environment };
-    if (props.source.deadLetterQueue) environment.DEAD_LETTER_QUEUE_URL = props.source.deadLetterQueue.queueUrl;
+    if (props.source.deadLetterQueue)
+      environment.DEAD_LETTER_QUEUE_URL = props.source.deadLetterQueue.queueUrl;
     if (props.idempotencyTable) {
       environment.IDEMPOTENCY_TABLE_NAME = props.idempotencyTable.tableName;
       environment.IDEMPOTENCY_EXPIRY_SECONDS = String(idempotencyExpiry.toSeconds());
     }
 
     this.function = new NodeFunction(this, 'Function', {
+      serviceName: id,
       ...props.functionProps,
       entry: props.entry,
       timeout,
@@ -119,7 +129,13 @@ export class QueueConsumer extends Construct {
       environment: { ...props.functionProps?.environment, ...environment },
     });
     props.source.deadLetterQueue?.grantSendMessages(this.function);
-    props.idempotencyTable?.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    props.idempotencyTable?.grant(
+      this.function,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
 
     this.eventSource = new sources.SqsEventSource(props.source.queue, {
       batchSize: this.settings.batchSize,
@@ -146,22 +162,35 @@ function validateMapping(fifo: boolean, s: MappingSettings): void {
   if (!Token.isUnresolved(batchSize)) {
     const max = fifo ? 10 : 10_000;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > max) {
-      throw new Error(`QueueConsumer: batchSize must be a whole number from 1 to ${max} for a ${fifo ? 'FIFO' : 'standard'} queue, got ${batchSize}.`);
+      throw new Error(
+        `QueueConsumer: batchSize must be a whole number from 1 to ${max} for a ${fifo ? 'FIFO' : 'standard'} queue, got ${batchSize}.`,
+      );
     }
     if (!fifo && batchSize > 10 && !maxBatchingWindow.isUnresolved() && maxBatchingWindow.toSeconds() < 1) {
-      throw new Error(`QueueConsumer: a batchSize above 10 (got ${batchSize}) needs a maxBatchingWindow of at least 1 second.`);
+      throw new Error(
+        `QueueConsumer: a batchSize above 10 (got ${batchSize}) needs a maxBatchingWindow of at least 1 second.`,
+      );
     }
   }
   if (!maxBatchingWindow.isUnresolved()) {
     if (fifo && maxBatchingWindow.toSeconds() > 0) {
-      throw new Error('QueueConsumer: FIFO queue event sources do not support a maxBatchingWindow; remove it.');
+      throw new Error(
+        'QueueConsumer: FIFO queue event sources do not support a maxBatchingWindow; remove it.',
+      );
     }
     if (maxBatchingWindow.toSeconds() > 300) {
-      throw new Error(`QueueConsumer: maxBatchingWindow must be at most 300 seconds, got ${maxBatchingWindow.toHumanString()}.`);
+      throw new Error(
+        `QueueConsumer: maxBatchingWindow must be at most 300 seconds, got ${maxBatchingWindow.toHumanString()}.`,
+      );
     }
   }
-  if (!Token.isUnresolved(maxConcurrency) && (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000)) {
-    throw new Error(`QueueConsumer: maxConcurrency must be a whole number from 2 to 1000, got ${maxConcurrency}.`);
+  if (
+    !Token.isUnresolved(maxConcurrency) &&
+    (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000)
+  ) {
+    throw new Error(
+      `QueueConsumer: maxConcurrency must be a whole number from 2 to 1000, got ${maxConcurrency}.`,
+    );
   }
 }
 
@@ -182,7 +211,12 @@ function validateRetryComposition(
     );
   }
   const receives = source.maxReceiveCount;
-  if (idempotencyExpiry && receives !== undefined && !Token.isUnresolved(receives) && !idempotencyExpiry.isUnresolved()) {
+  if (
+    idempotencyExpiry &&
+    receives !== undefined &&
+    !Token.isUnresolved(receives) &&
+    !idempotencyExpiry.isUnresolved()
+  ) {
     const window = vt.toSeconds() * receives;
     if (idempotencyExpiry.toSeconds() < window) {
       throw new Error(

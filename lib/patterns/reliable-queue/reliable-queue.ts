@@ -84,13 +84,23 @@ export class ReliableQueue extends Construct {
     this.retentionPeriod = props.retentionPeriod ?? Duration.days(4);
     const deadLetterRetention = props.deadLetterRetentionPeriod ?? Duration.days(14);
     const deadLetterDepthThreshold = props.deadLetterDepthThreshold ?? 1;
-    validate(this.fifo, props, this.maxReceiveCount, this.visibilityTimeout, this.retentionPeriod, deadLetterRetention, deadLetterDepthThreshold);
+    validate(
+      this.fifo,
+      props,
+      this.maxReceiveCount,
+      this.visibilityTimeout,
+      this.retentionPeriod,
+      deadLetterRetention,
+      deadLetterDepthThreshold,
+    );
 
     // The dead-letter queue's allow policy must name the source queue's ARN, and the source
     // queue's redrive policy names the dead-letter queue: a cycle unless the source name is
     // known before either exists. A name derived from the construct path breaks the cycle.
     const suffix = this.fifo ? '.fifo' : '';
-    const baseName = props.queueName?.replace(/\.fifo$/, '') ?? Names.uniqueResourceName(this, { maxLength: 70, separator: '-' });
+    const baseName =
+      props.queueName?.replace(/\.fifo$/, '') ??
+      Names.uniqueResourceName(this, { maxLength: 70, separator: '-' });
     const queueName = `${baseName}${suffix}`;
     const sourceArn = Stack.of(this).formatArn({ service: 'sqs', resource: queueName });
     const encryption = props.encryptionMasterKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED;
@@ -137,7 +147,10 @@ export class ReliableQueue extends Construct {
     const ageThreshold = props.oldestMessageAgeThreshold ?? Duration.minutes(5);
     this.oldestMessageAlarm = new cloudwatch.Alarm(this, 'OldestMessageAgeAlarm', {
       alarmDescription: `Consumers of ${this.node.path} are falling behind.`,
-      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       threshold: ageThreshold.toSeconds(),
       evaluationPeriods: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -161,25 +174,45 @@ function validate(
   deadLetterRetention: Duration,
   deadLetterDepthThreshold: number,
 ): void {
-  if (!Token.isUnresolved(maxReceiveCount) && (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)) {
-    throw new Error(`ReliableQueue: maxReceiveCount must be a whole number from 1 to 1000, got ${maxReceiveCount}.`);
+  if (
+    !Token.isUnresolved(maxReceiveCount) &&
+    (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)
+  ) {
+    throw new Error(
+      `ReliableQueue: maxReceiveCount must be a whole number from 1 to 1000, got ${maxReceiveCount}.`,
+    );
   }
   if (props.contentBasedDeduplication && !fifo) {
-    throw new Error('ReliableQueue: contentBasedDeduplication applies only to FIFO queues; set fifo: true or remove it.');
+    throw new Error(
+      'ReliableQueue: contentBasedDeduplication applies only to FIFO queues; set fifo: true or remove it.',
+    );
   }
-  if (props.queueName !== undefined && !Token.isUnresolved(props.queueName) && props.queueName.endsWith('.fifo') && !fifo) {
+  if (
+    props.queueName !== undefined &&
+    !Token.isUnresolved(props.queueName) &&
+    props.queueName.endsWith('.fifo') &&
+    !fifo
+  ) {
     throw new Error(`ReliableQueue: queueName '${props.queueName}' ends in .fifo but fifo is not set.`);
   }
   if (!visibilityTimeout.isUnresolved() && visibilityTimeout.toSeconds() > 43_200) {
-    throw new Error(`ReliableQueue: visibilityTimeout must be at most 12 hours, got ${visibilityTimeout.toHumanString()}.`);
+    throw new Error(
+      `ReliableQueue: visibilityTimeout must be at most 12 hours, got ${visibilityTimeout.toHumanString()}.`,
+    );
   }
-  if (!deadLetterRetention.isUnresolved() && !retention.isUnresolved() && deadLetterRetention.toSeconds() < retention.toSeconds()) {
+  if (
+    !deadLetterRetention.isUnresolved() &&
+    !retention.isUnresolved() &&
+    deadLetterRetention.toSeconds() < retention.toSeconds()
+  ) {
     throw new Error(
       `ReliableQueue: deadLetterRetentionPeriod (${deadLetterRetention.toHumanString()}) must be at least retentionPeriod ` +
         `(${retention.toHumanString()}): a message's age carries over into the dead-letter queue, so it would expire there unseen.`,
     );
   }
   if (!Token.isUnresolved(deadLetterDepthThreshold) && deadLetterDepthThreshold < 1) {
-    throw new Error(`ReliableQueue: deadLetterDepthThreshold must be at least 1, got ${deadLetterDepthThreshold}.`);
+    throw new Error(
+      `ReliableQueue: deadLetterDepthThreshold must be at least 1, got ${deadLetterDepthThreshold}.`,
+    );
   }
 }

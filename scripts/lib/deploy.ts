@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ACCOUNT, clientConfig, emulatorEnv, REGION } from './emulator.js';
+import { applyEmulatorBridges } from './emulator-bridge.js';
+import { LOCAL_DIR, OUTPUTS_FILE, ROOT } from './paths.js';
+import { progress } from './progress.js';
+import { run } from './run.js';
+
+const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
+
+/** Stack outputs by stack name, as `cdk deploy --outputs-file` writes them. */
+export type StackOutputs = Record<string, Record<string, string>>;
+
+async function isBootstrapped(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const cfn = new CloudFormationClient(clientConfig(env));
+  try {
+    const result = await cfn.send(new DescribeStacksCommand({ StackName: 'CDKToolkit' }));
+    return result.Stacks?.[0]?.StackStatus?.endsWith('_COMPLETE') ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/** Bootstrap (once), deploy every stack to the emulator, apply the emulator bridges. */
+export async function deployToEmulator(endpoint: string): Promise<StackOutputs> {
+  if (!existsSync(CDK)) throw new Error('the CDK CLI is missing: run `npm ci` first.');
+  const env = emulatorEnv(endpoint);
+  mkdirSync(LOCAL_DIR, { recursive: true });
+  if (!(await isBootstrapped(env))) {
+    progress.step(`Bootstrapping CDK in the emulator (aws://${ACCOUNT}/${REGION})`);
+    await run(CDK, ['bootstrap', `aws://${ACCOUNT}/${REGION}`], { env, quiet: true });
+  }
+  progress.step('Synthesizing and deploying every stack (esbuild bundles the handlers)');
+  const started = Date.now();
+  await run(CDK, ['deploy', '--all', '--require-approval', 'never', '--outputs-file', OUTPUTS_FILE], {
+    env,
+    quiet: true,
+  });
+  await applyEmulatorBridges(env);
+  progress.ok(`Deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return readOutputs();
+}
+
+export function readOutputs(): StackOutputs {
+  if (!existsSync(OUTPUTS_FILE)) {
+    throw new Error(
+      `${path.relative(ROOT, OUTPUTS_FILE)} is missing: deploy first (npm run local, or npm test).`,
+    );
+  }
+  return JSON.parse(readFileSync(OUTPUTS_FILE, 'utf8')) as StackOutputs;
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata } from '../../lambdas/shared/events/envelope.js';
+import {
+  ORDER_CANCELLED_DETAIL_TYPE,
+  ORDER_CANCELLED_SOURCE,
+  ORDER_CANCELLED_VERSION,
+  type OrderCancelled,
+  type OrderCancelledData,
+} from '../../lambdas/shared/events/order-cancelled.js';
+import {
+  ORDER_CONFIRMED_DETAIL_TYPE,
+  ORDER_CONFIRMED_SOURCE,
+  ORDER_CONFIRMED_VERSION,
+  type OrderConfirmed,
+  type OrderConfirmedData,
+} from '../../lambdas/shared/events/order-confirmed.js';
+import {
+  ORDER_STATUS_CHANGED_DETAIL_TYPE,
+  ORDER_STATUS_CHANGED_SOURCE,
+  ORDER_STATUS_CHANGED_VERSION,
+  type OrderStatus,
+  type OrderStatusChanged,
+} from '../../lambdas/shared/events/order-status-changed.js';
+
+/** Metadata for a new fact; the idempotency key names the fact, not the delivery. */
+function metadata(idempotencyKey: string, version: string, correlationId: string): EventMetadata {
+  const eventId = randomUUID();
+  return {
+    eventId,
+    eventVersion: version,
+    correlationId,
+    causationId: eventId,
+    occurredAt: new Date().toISOString(),
+    idempotencyKey,
+  };
+}
+
+export function newOrderId(prefix = 'ord'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function orderConfirmed(data: Partial<OrderConfirmedData> = {}): OrderConfirmed {
+  const orderId = data.orderId ?? newOrderId();
+  const full: OrderConfirmedData = {
+    orderId,
+    customerId: 'cust-1',
+    customerEmail: 'ada@example.com',
+    total: 120,
+    currency: 'EUR',
+    channel: 'web',
+    itemCount: 2,
+    ...data,
+  };
+  return {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    source: ORDER_CONFIRMED_SOURCE,
+    'detail-type': ORDER_CONFIRMED_DETAIL_TYPE,
+    detail: { metadata: metadata(`${orderId}:confirmed`, ORDER_CONFIRMED_VERSION, orderId), data: full },
+  };
+}
+
+export function orderCancelled(data: Partial<OrderCancelledData> = {}): OrderCancelled {
+  const orderId = data.orderId ?? newOrderId();
+  const full: OrderCancelledData = {
+    orderId,
+    customerId: 'cust-1',
+    customerEmail: 'ada@example.com',
+    total: 80,
+    currency: 'EUR',
+    channel: 'web',
+    reason: 'PAYMENT_DECLINED',
+    ...data,
+  };
+  return {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    source: ORDER_CANCELLED_SOURCE,
+    'detail-type': ORDER_CANCELLED_DETAIL_TYPE,
+    detail: { metadata: metadata(`${orderId}:cancelled`, ORDER_CANCELLED_VERSION, orderId), data: full },
+  };
+}
+
+export function orderStatusChanged(
+  orderId: string,
+  status: OrderStatus,
+  sequence: number,
+): OrderStatusChanged {
+  return {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    source: ORDER_STATUS_CHANGED_SOURCE,
+    'detail-type': ORDER_STATUS_CHANGED_DETAIL_TYPE,
+    detail: {
+      metadata: metadata(`${orderId}:status:${sequence}`, ORDER_STATUS_CHANGED_VERSION, orderId),
+      data: { orderId, status, sequence },
+    },
+  };
+}
