@@ -25,6 +25,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 300_000,
+          // Tests wait for every queue to drain, so files must not overlap.
+          fileParallelism: false,
           hookTimeout: 120_000,
           env,
         },

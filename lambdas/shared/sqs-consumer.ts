@@ -44,7 +44,10 @@ export function parseBody<TSchema extends z.ZodType>(
 ): Parsed<z.infer<TSchema>> {
   const result = JSONStringified(schema).safeParse(body);
   if (result.success) return { ok: true, event: result.data };
-  const reason = result.error.issues
+  const issues = result.error.issues;
+  const notJson = issues.find((issue) => issue.path.length === 0 && issue.message.startsWith('Invalid JSON'));
+  if (notJson) return { ok: false, reason: `body is not valid JSON: ${notJson.message}` };
+  const reason = issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
   return { ok: false, reason: `schema validation failed: ${reason}` };

@@ -15,6 +15,9 @@ export const DEFAULT_ENDPOINT = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
 
+// The SDK warns on Node 20 in every process that uses it; these scripts support Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const VENV_DIR = path.join(LOCAL_DIR, 'venv');
 const REQUIREMENTS = path.join(ROOT, 'scripts', 'emulator', 'requirements.txt');
 const INSTALLED_MARKER = path.join(VENV_DIR, '.installed-requirements');
@@ -23,8 +26,8 @@ export const EMULATOR_LOG = path.join(LOCAL_DIR, 'emulator.log');
 
 export interface EmulatorHandle {
   readonly endpoint: string;
-  /** True when this project started the process (and so may stop it). */
-  readonly startedHere: boolean;
+  /** True when this call started the process; the caller then stops it when done. */
+  readonly startedNow: boolean;
   readonly pid?: number;
 }
 
@@ -198,7 +201,7 @@ export async function ensureEmulator(): Promise<EmulatorHandle> {
       progress.ok(
         `Using the emulator at AWS_ENDPOINT_URL=${configured}${found.version ? ` (version ${found.version})` : ''}`,
       );
-      return { endpoint: configured, startedHere: false };
+      return { endpoint: configured, startedNow: false };
     }
     if (configured !== DEFAULT_ENDPOINT) {
       throw new Error(
@@ -215,9 +218,7 @@ export async function ensureEmulator(): Promise<EmulatorHandle> {
     progress.ok(
       `Reusing the emulator already running at ${DEFAULT_ENDPOINT}${ours ? ` (PID ${pid}, started by this project)` : ''}`,
     );
-    return ours
-      ? { endpoint: DEFAULT_ENDPOINT, startedHere: true, pid }
-      : { endpoint: DEFAULT_ENDPOINT, startedHere: false };
+    return { endpoint: DEFAULT_ENDPOINT, startedNow: false, ...(ours ? { pid } : {}) };
   }
   if (existing.kind === 'other') {
     throw new Error(
@@ -250,7 +251,7 @@ export async function ensureEmulator(): Promise<EmulatorHandle> {
   writeFileSync(PID_FILE, String(child.pid));
   await waitForHealth(DEFAULT_ENDPOINT, child.pid, 60_000);
   progress.ok(`Emulator ready (PID ${child.pid}, log .local/emulator.log)`);
-  return { endpoint: DEFAULT_ENDPOINT, startedHere: true, pid: child.pid };
+  return { endpoint: DEFAULT_ENDPOINT, startedNow: true, pid: child.pid };
 }
 
 /** Stop the emulator this project started, by the PID it recorded; anything else is left alone. */

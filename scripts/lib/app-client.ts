@@ -1,0 +1,214 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ledgerKeys } from '../../lambdas/shared/ledger.js';
+import { readOutputs } from './deploy.js';
+import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from './emulator.js';
+
+/** The queues of the notifications stack, by the short names the outputs use. */
+export const QUEUE_NAMES = ['Email', 'Loyalty', 'Analytics', 'Status'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface QueueDepth {
+  readonly visible: number;
+  readonly inFlight: number;
+}
+
+export type Effect = 'EMAIL' | 'LOYALTY' | 'ANALYTICS' | 'STATUS';
+
+/**
+ * A client for the deployed notifications stack: publish to its topics, look into its queues
+ * and its consumers' ledger. Used by the demo and the integration tests alike.
+ */
+export class AppClient {
+  readonly outputs: Record<string, string>;
+  readonly sns: SNSClient;
+  readonly sqs: SQSClient;
+  readonly ddb: DynamoDBDocumentClient;
+
+  constructor(endpoint = process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT) {
+    const all = readOutputs();
+    const outputs = all.OrderNotifications;
+    if (!outputs)
+      throw new Error('the OrderNotifications stack is not in the deploy outputs; deploy it first.');
+    this.outputs = outputs;
+    const config = clientConfig(emulatorEnv(endpoint));
+    this.sns = new SNSClient(config);
+    this.sqs = new SQSClient(config);
+    this.ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+  }
+
+  output(key: string): string {
+    const value = this.outputs[key];
+    if (!value) throw new Error(`stack output ${key} is missing; redeploy.`);
+    return value;
+  }
+
+  queueUrl(name: QueueName): string {
+    return this.output(`${name}QueueUrl`);
+  }
+
+  dlqUrl(name: QueueName): string {
+    return this.output(`${name}DlqUrl`);
+  }
+
+  /** Publish an order outcome (or any body) to the fan-out topic, as EventBridge would. */
+  async publishOutcome(body: unknown): Promise<string> {
+    const result = await this.sns.send(
+      new PublishCommand({
+        TopicArn: this.output('OutcomesTopicArn'),
+        Message: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    );
+    return result.MessageId ?? '';
+  }
+
+  /** Publish a status change to the FIFO stream: one message group per order. */
+  async publishStatus(event: {
+    detail: { data: { orderId: string }; metadata: { eventId: string } };
+  }): Promise<void> {
+    await this.sns.send(
+      new PublishBatchCommand({
+        TopicArn: this.output('StatusTopicArn'),
+        PublishBatchRequestEntries: [
+          {
+            Id: '0',
+            Message: JSON.stringify(event),
+            MessageGroupId: event.detail.data.orderId,
+            MessageDeduplicationId: event.detail.metadata.eventId,
+          },
+        ],
+      }),
+    );
+  }
+
+  /** Send raw bodies straight to a consumer's queue in one batch (up to 10). */
+  async sendBatch(name: QueueName, bodies: readonly string[]): Promise<void> {
+    const result = await this.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: this.queueUrl(name),
+        Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
+      }),
+    );
+    if (result.Failed && result.Failed.length > 0) {
+      throw new Error(
+        `SendMessageBatch failed for ${result.Failed.length} entries: ${result.Failed[0]?.Message}`,
+      );
+    }
+  }
+
+  async depth(url: string): Promise<QueueDepth> {
+    const result = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return {
+      visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  }
+
+  /** Read messages without taking them: visibility timeout 0 leaves them for everyone. */
+  async peek(url: string, max = 10): Promise<Message[]> {
+    const seen = new Map<string, Message>();
+    // Several receives: SQS samples servers, so one call may not return every message.
+    for (let i = 0; i < 3; i++) {
+      const result = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.min(max, 10),
+          VisibilityTimeout: 0,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      for (const m of result.Messages ?? []) if (m.MessageId) seen.set(m.MessageId, m);
+    }
+    return [...seen.values()];
+  }
+
+  /** The consumers' effects recorded for an order, by kind. */
+  async effects(orderId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.output('LedgerTableName'),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': ledgerKeys.order(orderId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** How many of each effect an order has (STATUS counts the projection item). */
+  async effectCounts(orderId: string): Promise<Record<Effect, number>> {
+    const counts: Record<Effect, number> = { EMAIL: 0, LOYALTY: 0, ANALYTICS: 0, STATUS: 0 };
+    for (const item of await this.effects(orderId)) {
+      const kind = String(item.sk).split('#')[0] as Effect;
+      if (kind in counts) counts[kind] += 1;
+    }
+    return counts;
+  }
+
+  async loyaltyBalance(customerId: string): Promise<number> {
+    const result = await this.ddb.send(
+      new GetCommand({
+        TableName: this.output('LedgerTableName'),
+        Key: { pk: ledgerKeys.customer(customerId), sk: ledgerKeys.loyaltyBalance },
+        ConsistentRead: true,
+      }),
+    );
+    return Number(result.Item?.points ?? 0);
+  }
+
+  async status(orderId: string): Promise<{ status: string; sequence: number } | undefined> {
+    const result = await this.ddb.send(
+      new GetCommand({
+        TableName: this.output('LedgerTableName'),
+        Key: { pk: ledgerKeys.order(orderId), sk: ledgerKeys.status },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item
+      ? { status: String(result.Item.status), sequence: Number(result.Item.sequence) }
+      : undefined;
+  }
+}
+
+/** Poll until `check` returns a value, or fail with what was last seen when the deadline passes. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 30_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+  );
+}
