@@ -8,7 +8,6 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { dynamoClient } from './clients.js';
@@ -37,17 +36,27 @@ export type SqsConsumerHandler = (event: SQSEvent, context: Context) => Promise<
 
 type Parsed<T> = { ok: true; event: T } | { ok: false; reason: string };
 
-/** Parse a record body as JSON and then against the schema; say exactly why when it fails. */
+/**
+ * Parse a record body as JSON and then against the schema; say exactly why when it fails.
+ * (Plain JSON.parse + zod rather than the Powertools parser's JSONStringified helper, which
+ * drags all of zod's locales into the bundle: 440 KB instead of 90 KB.)
+ */
 export function parseBody<TSchema extends z.ZodType>(
   schema: TSchema,
   body: string,
 ): Parsed<z.infer<TSchema>> {
-  const result = JSONStringified(schema).safeParse(body);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  const result = schema.safeParse(json);
   if (result.success) return { ok: true, event: result.data };
-  const issues = result.error.issues;
-  const notJson = issues.find((issue) => issue.path.length === 0 && issue.message.startsWith('Invalid JSON'));
-  if (notJson) return { ok: false, reason: `body is not valid JSON: ${notJson.message}` };
-  const reason = issues
+  const reason = result.error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
   return { ok: false, reason: `schema validation failed: ${reason}` };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Metadata every event carries, whatever its type. It travels inside `detail` so that it

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 

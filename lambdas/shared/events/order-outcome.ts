@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrderCancelledSchema } from './order-cancelled.js';
 import { OrderConfirmedSchema } from './order-confirmed.js';
 
