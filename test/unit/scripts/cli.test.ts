@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../../scripts/lib/paths.js';
+
+const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const cli = (script: string, ...args: string[]) =>
+  spawnSync(tsx, [path.join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', timeout: 30_000 });
+
+describe('command-line scripts reject bad arguments', () => {
+  it.each([
+    ['emulator.ts', ['restart']],
+    ['local.ts', ['sideways']],
+    ['test.ts', ['--fast']],
+  ])('%s %s exits 2 with a message and the usage', (script, args) => {
+    const result = cli(script, ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/error: unknown (command|option)/);
+    expect(result.stderr).toMatch(/Usage:/);
+  });
+
+  it('deploy.ts refuses arguments it does not take', () => {
+    const result = cli('deploy.ts', '--stage', 'prod');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/unexpected argument '--stage'/);
+  });
+});
