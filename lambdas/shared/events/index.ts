@@ -4,3 +4,5 @@ export * from './order-confirmed.js';
 export * from './order-outcome.js';
 export * from './order-status-changed.js';
 export * from './sources.js';
+export * from './catalog.js';
+export * from './order-placed.js';

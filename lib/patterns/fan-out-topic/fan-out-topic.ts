@@ -1,11 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queueDepthAlarm, serviceDeadLetterQueue } from '../../shared/dead-letter.js';
 
 /** A queue that can be subscribed; a ReliableQueue fits as it is. */
 export interface FanOutTarget {
@@ -118,31 +118,20 @@ export class FanOutTopic extends Construct {
     if (props.deliveryDeadLetterQueue) {
       this.deliveryDeadLetterQueue = props.deliveryDeadLetterQueue;
     } else {
-      const dlq = new sqs.Queue(this, 'DeliveryDeadLetterQueue', {
-        fifo: this.fifo || undefined,
-        retentionPeriod: Duration.days(14),
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-      });
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is the dead-letter queue of the SNS subscriptions (their RedrivePolicy), which the rule does not see.',
-      });
-      this.deliveryDeadLetterQueue = dlq;
+      this.deliveryDeadLetterQueue = serviceDeadLetterQueue(
+        this,
+        'DeliveryDeadLetterQueue',
+        'the SNS subscriptions (RedrivePolicy)',
+        this.fifo,
+      );
     }
 
-    this.deliveryFailureAlarm = new cloudwatch.Alarm(this, 'DeliveryFailureAlarm', {
-      alarmDescription: `SNS could not deliver messages from ${this.node.path} to a subscribed queue.`,
-      metric: this.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deliveryFailureAlarm = queueDepthAlarm(
+      this,
+      'DeliveryFailureAlarm',
+      this.deliveryDeadLetterQueue,
+      `SNS could not deliver messages from ${this.node.path} to a subscribed queue.`,
+    );
   }
 
   /** Subscribe a queue; SNS gets permission to send to it and to the delivery DLQ. */

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queueDepthAlarm } from '../../shared/dead-letter.js';
 
 export interface ReliableQueueProps {
   /**
@@ -132,17 +133,13 @@ export class ReliableQueue extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
     });
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterDepthAlarm', {
-      alarmDescription: `Messages in the dead-letter queue of ${this.node.path}: inspect, fix, then redrive.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: deadLetterDepthThreshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = queueDepthAlarm(
+      this,
+      'DeadLetterDepthAlarm',
+      this.deadLetterQueue,
+      `Messages in the dead-letter queue of ${this.node.path}: inspect, fix, then redrive.`,
+      deadLetterDepthThreshold,
+    );
 
     const ageThreshold = props.oldestMessageAgeThreshold ?? Duration.minutes(5);
     this.oldestMessageAlarm = new cloudwatch.Alarm(this, 'OldestMessageAgeAlarm', {

@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
+import { ORDERS_SOURCE } from './sources.js';
+
+/**
+ * OrderPlaced (integration event, event-carried state transfer): a customer placed an order.
+ * Starts the fulfilment saga; carries everything fraud review, partner channels and
+ * analytics route on, so none of them calls back into the order service.
+ */
+export const ORDER_PLACED_SOURCE = ORDERS_SOURCE;
+export const ORDER_PLACED_DETAIL_TYPE = 'OrderPlaced';
+export const ORDER_PLACED_VERSION = '1';
+
+export const OrderLineSchema = z.object({
+  sku: z.string().min(1),
+  quantity: z.number().int().positive(),
+  unitPrice: AmountSchema,
+});
+
+export const CustomerTierSchema = z.enum(['new', 'regular', 'vip']);
+
+export const OrderPlacedDataSchema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  customerEmail: z.email(),
+  customerTier: CustomerTierSchema,
+  /** Sales channel: `web`, `mobile`, `partner-<name>`, or `test` for synthetic traffic. */
+  channel: z.string().min(1),
+  currency: CurrencySchema,
+  total: AmountSchema,
+  items: z.array(OrderLineSchema).min(1),
+  shippingAddress: z.object({ country: z.string().regex(/^[A-Z]{2}$/, 'country must be ISO 3166-1 alpha-2'), postalCode: z.string().min(1) }),
+  /** Present only when the customer used one. */
+  couponCode: z.string().min(1).optional(),
+});
+
+export const OrderPlacedSchema = busEventSchema(ORDER_PLACED_SOURCE, ORDER_PLACED_DETAIL_TYPE, OrderPlacedDataSchema);
+export type OrderPlaced = z.infer<typeof OrderPlacedSchema>;
+export type OrderPlacedData = z.infer<typeof OrderPlacedDataSchema>;
