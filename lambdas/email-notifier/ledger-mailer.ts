@@ -16,7 +16,7 @@ export class LedgerMailer implements Mailer {
   constructor(private readonly tableName: string) {}
 
   async send(orderId: string, email: Email): Promise<{ messageId: string }> {
-    if (email.to.endsWith('.invalid')) {
+    if (email.to.toLowerCase().endsWith('.invalid')) {
       throw new TransientError(`mail provider did not answer for ${email.to}`);
     }
     const messageId = randomUUID();

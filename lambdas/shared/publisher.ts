@@ -37,7 +37,11 @@ export class PublishError extends Error {
   override readonly name = 'PublishError';
   constructor(
     message: string,
-    readonly failed: ReadonlyArray<{ entry: PutEventsRequestEntry; errorCode?: string; errorMessage?: string }>,
+    readonly failed: ReadonlyArray<{
+      entry: PutEventsRequestEntry;
+      errorCode?: string;
+      errorMessage?: string;
+    }>,
   ) {
     super(message);
   }
@@ -92,7 +96,9 @@ export class EventPublisher {
   }
 
   /** Build and validate the PutEvents entry for one event; throws InvalidEventError. */
-  entry<TData extends z.ZodType>(request: PublishRequest<TData>): { entry: PutEventsRequestEntry; eventId: string } {
+  entry<TData extends z.ZodType>(
+    request: PublishRequest<TData>,
+  ): { entry: PutEventsRequestEntry; eventId: string } {
     const eventId = randomUUID();
     const metadata: EventMetadata = {
       eventId,
@@ -109,8 +115,12 @@ export class EventPublisher {
     };
     const parsed = request.contract.event.safeParse(event);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new InvalidEventError(`${request.contract.detailType} v${request.contract.version} is invalid: ${issues}`);
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      throw new InvalidEventError(
+        `${request.contract.detailType} v${request.contract.version} is invalid: ${issues}`,
+      );
     }
     const entry: PutEventsRequestEntry = {
       EventBusName: this.options.busName,
@@ -158,7 +168,9 @@ export class EventPublisher {
         if (r?.EventId && !r.ErrorCode) ids[p.index] = r.EventId;
         else {
           stillFailing.push(p);
-          lastErrors.push(r ?? { ErrorCode: 'MissingResult', ErrorMessage: 'PutEvents returned no result for this entry' });
+          lastErrors.push(
+            r ?? { ErrorCode: 'MissingResult', ErrorMessage: 'PutEvents returned no result for this entry' },
+          );
         }
       });
       pending = stillFailing;

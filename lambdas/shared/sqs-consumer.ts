@@ -62,6 +62,16 @@ export function parseBody<TSchema extends z.ZodType>(
   return { ok: false, reason: `schema validation failed: ${reason}` };
 }
 
+/** IDEMPOTENCY_EXPIRY_SECONDS as a positive whole number; a bad value fails the cold start. */
+export function expirySeconds(value: string | undefined, fallback = 86_400): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error(`IDEMPOTENCY_EXPIRY_SECONDS must be a positive whole number of seconds, got '${value}'.`);
+  }
+  return seconds;
+}
+
 /**
  * The Lambda adapter shared by every SQS consumer: Powertools batch processing with partial
  * batch responses, parser validation, idempotency on the event's business key, and poison
@@ -81,7 +91,7 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
     });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
-    expiresAfterSeconds: Number(process.env.IDEMPOTENCY_EXPIRY_SECONDS ?? 86_400),
+    expiresAfterSeconds: expirySeconds(process.env.IDEMPOTENCY_EXPIRY_SECONDS),
     throwOnNoIdempotencyKey: true,
   });
   const handleOnce = makeIdempotent(options.handle, { persistenceStore, config });
@@ -121,6 +131,8 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
       if (options.fifo) {
         return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
           context,
+          // Only the failing record's group stops; other orders in the batch go on.
+          skipGroupOnError: true,
         });
       }
       // Sequential, so that duplicates inside one batch meet a COMPLETED idempotency record

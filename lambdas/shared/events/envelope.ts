@@ -42,8 +42,7 @@ export function busEventSchema<TSource extends string, TType extends string, TDa
 export const AmountSchema = z
   .number()
   .nonnegative()
-  .refine((n) => Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, {
-    message: 'amount must have at most two decimals',
-  });
+  // Judge the decimal text JSON carries, not float arithmetic (which misjudges large amounts).
+  .refine((n) => /^-?\d+(\.\d{1,2})?$/.test(String(n)), { message: 'amount must have at most two decimals' });
 
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');

@@ -11,7 +11,11 @@ export function schemaFileName(contract: EventContract): string {
  * generated from its zod schema. Deterministic, so a committed copy can be checked for staleness.
  */
 export function toJsonSchema(contract: EventContract): Record<string, unknown> {
-  const generated = z.toJSONSchema(contract.event, { target: 'draft-04', io: 'input', unrepresentable: 'any' });
+  const generated = z.toJSONSchema(contract.event, {
+    target: 'draft-04',
+    io: 'input',
+    unrepresentable: 'any',
+  });
   return {
     ...generated,
     title: `${contract.detailType} v${contract.version}`,

@@ -29,11 +29,18 @@ export const OrderPlacedDataSchema = z.object({
   currency: CurrencySchema,
   total: AmountSchema,
   items: z.array(OrderLineSchema).min(1),
-  shippingAddress: z.object({ country: z.string().regex(/^[A-Z]{2}$/, 'country must be ISO 3166-1 alpha-2'), postalCode: z.string().min(1) }),
+  shippingAddress: z.object({
+    country: z.string().regex(/^[A-Z]{2}$/, 'country must be ISO 3166-1 alpha-2'),
+    postalCode: z.string().min(1),
+  }),
   /** Present only when the customer used one. */
   couponCode: z.string().min(1).optional(),
 });
 
-export const OrderPlacedSchema = busEventSchema(ORDER_PLACED_SOURCE, ORDER_PLACED_DETAIL_TYPE, OrderPlacedDataSchema);
+export const OrderPlacedSchema = busEventSchema(
+  ORDER_PLACED_SOURCE,
+  ORDER_PLACED_DETAIL_TYPE,
+  OrderPlacedDataSchema,
+);
 export type OrderPlaced = z.infer<typeof OrderPlacedSchema>;
 export type OrderPlacedData = z.infer<typeof OrderPlacedDataSchema>;

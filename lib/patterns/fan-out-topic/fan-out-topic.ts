@@ -1,5 +1,6 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -90,6 +91,14 @@ export class FanOutTopic extends Construct {
         'FanOutTopic: contentBasedDeduplication applies only to FIFO topics; set fifo: true or remove it.',
       );
     }
+    if (
+      props.topicName &&
+      !Token.isUnresolved(props.topicName) &&
+      props.topicName.endsWith('.fifo') &&
+      !this.fifo
+    ) {
+      throw new Error(`FanOutTopic: topicName '${props.topicName}' ends in .fifo but fifo is not set.`);
+    }
     if (props.deliveryDeadLetterQueue && isFifoQueue(props.deliveryDeadLetterQueue) !== this.fifo) {
       throw new Error(
         `FanOutTopic: deliveryDeadLetterQueue must be ${this.fifo ? 'a FIFO' : 'a standard'} queue to match the topic.`,
@@ -157,6 +166,21 @@ export class FanOutTopic extends Construct {
     const created = this.topic.addSubscription(subscription);
     this.subscriptions.push(created);
     return created;
+  }
+
+  /**
+   * Let an AWS service (e.g. `events.amazonaws.com` for an EventBridge target) use the topic's
+   * key to publish, from this account only. The topic policy itself is added by the target.
+   */
+  public grantServicePublish(servicePrincipal: string): void {
+    this.masterKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(servicePrincipal)],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
   }
 
   /** Allow a principal to publish (and to use the topic key for it). */

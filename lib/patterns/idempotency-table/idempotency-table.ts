@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 export interface IdempotencyTableProps {
   /**
    * Customer-managed key for encryption at rest.
-   * @default the AWS-owned DynamoDB key
+   * @default the AWS-managed DynamoDB key (aws/dynamodb)
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -48,6 +48,7 @@ export class IdempotencyTable extends Construct {
 
   /** The permissions Powertools needs: get, put, update and delete records. */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
     return this.table.grant(
       grantee,
       'dynamodb:GetItem',

@@ -102,7 +102,7 @@ export class QueueConsumer extends Construct {
       maxBatchingWindow: props.maxBatchingWindow ?? preset.maxBatchingWindow,
       maxConcurrency: props.maxConcurrency ?? preset.maxConcurrency,
     };
-    const timeout = props.timeout ?? Duration.seconds(10);
+    const timeout = props.timeout ?? props.functionProps?.timeout ?? Duration.seconds(10);
     const idempotencyExpiry = props.idempotencyExpiry ?? Duration.hours(24);
     validateMapping(fifo, this.settings);
     validateRetryComposition(
@@ -129,6 +129,8 @@ export class QueueConsumer extends Construct {
       environment: { ...props.functionProps?.environment, ...environment },
     });
     props.source.deadLetterQueue?.grantSendMessages(this.function);
+    // A table encrypted with a customer key needs the key too.
+    props.idempotencyTable?.encryptionKey?.grantEncryptDecrypt(this.function);
     props.idempotencyTable?.grant(
       this.function,
       'dynamodb:GetItem',

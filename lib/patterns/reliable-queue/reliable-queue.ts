@@ -24,7 +24,7 @@ export interface ReliableQueueProps {
   /**
    * Visibility timeout of the source queue. Range 0 s - 12 h. A consumer function needs at
    * least 6x its timeout plus its batching window (QueueConsumer checks this).
-   * @default Duration.seconds(60)
+   * @default Duration.seconds(90), enough for QueueConsumer's defaults in either profile
    */
   readonly visibilityTimeout?: Duration;
   /**
@@ -81,7 +81,7 @@ export class ReliableQueue extends Construct {
     super(scope, id);
     this.fifo = props.fifo ?? false;
     this.maxReceiveCount = props.maxReceiveCount ?? 5;
-    this.visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(60);
+    this.visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(90);
     this.retentionPeriod = props.retentionPeriod ?? Duration.days(4);
     const deadLetterRetention = props.deadLetterRetentionPeriod ?? Duration.days(14);
     const deadLetterDepthThreshold = props.deadLetterDepthThreshold ?? 1;
