@@ -1,18 +1,28 @@
 #!/usr/bin/env node
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
+import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
 import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
+import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
 import { OrderNotificationsStack } from '../lib/stacks/order-notifications-stack.js';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
+const orderEvents = new OrderEventsStack(app, 'OrderEvents', {
+  env,
+  description: 'Order fulfilment reference: the orders event bus, its archive and content-based routes.',
+});
 const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
   env,
+  bus: orderEvents.bus,
   description:
     'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
 });
 
-acknowledgeNagFindings(notifications);
+for (const stack of [orderEvents, notifications]) acknowledgeNagFindings(stack);
 // Synth fails on any finding that is not acknowledged with a reason.
 Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
+
+// Only `npm run local` / `npm test` deploys pass this; see docs/emulator-parity.md.
+if (app.node.tryGetContext('target') === 'emulator') Aspects.of(app).add(new EmulatorCompatibility());

@@ -23,9 +23,14 @@ runMain(async () => {
   if (unknown) fail(`unknown option '${unknown}'.\n${USAGE}`, 2);
   const check = args.includes('--check');
 
-  const wanted = new Map(EVENT_CATALOG.map((c) => [schemaFileName(c), `${JSON.stringify(toJsonSchema(c), null, 2)}\n`]));
+  const wanted = new Map(
+    EVENT_CATALOG.map((c) => [schemaFileName(c), `${JSON.stringify(toJsonSchema(c), null, 2)}\n`]),
+  );
   const present = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json')) : [];
-  const stale = [...wanted].filter(([file, text]) => !existsSync(path.join(DIR, file)) || readFileSync(path.join(DIR, file), 'utf8') !== text);
+  const stale = [...wanted].filter(
+    ([file, text]) =>
+      !existsSync(path.join(DIR, file)) || readFileSync(path.join(DIR, file), 'utf8') !== text,
+  );
   const leftOver = present.filter((f) => !wanted.has(f));
 
   if (check) {
@@ -41,5 +46,7 @@ runMain(async () => {
   mkdirSync(DIR, { recursive: true });
   for (const [file, text] of stale) writeFileSync(path.join(DIR, file), text);
   for (const file of leftOver) rmSync(path.join(DIR, file));
-  progress.ok(`schemas/: ${stale.length} written, ${leftOver.length} removed, ${wanted.size - stale.length} unchanged`);
+  progress.ok(
+    `schemas/: ${stale.length} written, ${leftOver.length} removed, ${wanted.size - stale.length} unchanged`,
+  );
 });

@@ -1,14 +1,17 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ORDER_CANCELLED_DETAIL_TYPE } from '../../lambdas/shared/events/order-cancelled.js';
 import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../lambdas/shared/events/order-confirmed.js';
+import { EventRoute } from '../patterns/event-router/index.js';
 import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { lambdaEntry } from '../shared/node-function.js';
+import { ORDER_ROUTES } from './order-routes.js';
 
 /** Orders at or above this total earn loyalty points (a numeric filter on the body). */
 export const LOYALTY_MIN_TOTAL = 100;
@@ -26,6 +29,12 @@ export interface OrderNotificationsStackProps extends StackProps {
    * @default 3
    */
   readonly maxReceiveCount?: number;
+  /**
+   * The orders bus; when given, OrderConfirmed / OrderCancelled on it are routed to the
+   * fan-out topic (this stack owns the route).
+   * @default no route: publish to the topic directly
+   */
+  readonly bus?: events.IEventBus;
 }
 
 /**
@@ -61,11 +70,11 @@ export class OrderNotificationsStack extends Stack {
     this.outcomes = new FanOutTopic(this, 'OrderOutcomes');
     this.statusStream = new FanOutTopic(this, 'OrderStatusStream', { fifo: true });
 
-    // Consumers do a few DynamoDB writes: 5 s is ample, and 6x that is the visibility timeout
-    // QueueConsumer requires. Shorter timeouts also mean faster retries of a failed record.
+    // Consumers do a few DynamoDB writes: 5 s is ample. QueueConsumer requires a visibility
+    // timeout of 6x that plus the batching window (up to 5 s); short ones retry failures sooner.
     const functionTimeout = Duration.seconds(5);
     const queue = (name: string, fifo = false) =>
-      new ReliableQueue(this, name, { fifo, maxReceiveCount, visibilityTimeout: Duration.seconds(30) });
+      new ReliableQueue(this, name, { fifo, maxReceiveCount, visibilityTimeout: Duration.seconds(35) });
     this.queues = {
       email: queue('EmailQueue'),
       loyalty: queue('LoyaltyQueue'),
@@ -100,6 +109,14 @@ export class OrderNotificationsStack extends Stack {
       },
     });
     this.outcomes.subscribeQueue(this.queues.analytics);
+    if (props.bus) {
+      this.outcomes.grantServicePublish('events.amazonaws.com');
+      new EventRoute(this, 'OutcomesRoute', {
+        ...ORDER_ROUTES.outcomes,
+        bus: props.bus,
+        targets: [{ topic: this.outcomes.topic }],
+      });
+    }
     this.statusStream.subscribeQueue(this.queues.status);
 
     const consumer = (name: string, source: ReliableQueue, entry: string) => {

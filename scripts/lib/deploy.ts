@@ -33,10 +33,9 @@ export async function deployToEmulator(endpoint: string): Promise<StackOutputs> 
   }
   progress.step('Synthesizing and deploying every stack (esbuild bundles the handlers)');
   const started = Date.now();
-  await run(CDK, ['deploy', '--all', '--require-approval', 'never', '--outputs-file', OUTPUTS_FILE], {
-    env,
-    quiet: true,
-  });
+  // target=emulator applies the EmulatorCompatibility aspect (bin/app.ts); AWS deploys never pass it.
+  const args = ['deploy', '--all', '--require-approval', 'never', '--context', 'target=emulator'];
+  await run(CDK, [...args, '--outputs-file', OUTPUTS_FILE], { env, quiet: true });
   await applyEmulatorBridges(env);
   progress.ok(`Deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return readOutputs();

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CreateArchiveCommand, EventBridgeClient, ListArchivesCommand } from '@aws-sdk/client-eventbridge';
 import { GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import { clientConfig } from './emulator.js';
+import { EMULATOR_BRIDGE_METADATA } from '../../lib/emulator/emulator-compatibility.js';
+import { ACCOUNT, clientConfig, REGION } from './emulator.js';
 import { CDK_OUT } from './paths.js';
 import { progress } from './progress.js';
 
@@ -15,6 +17,7 @@ import { progress } from './progress.js';
 interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
 }
 
 function templates(): Array<{ stackName: string; resources: Record<string, TemplateResource> }> {
@@ -75,11 +78,96 @@ async function snsFifoTopics(env: NodeJS.ProcessEnv): Promise<number> {
   return bridged;
 }
 
+type Resolver = (value: unknown) => unknown;
+
+/** Resolve the few intrinsic functions an archive definition uses, against a deployed stack. */
+function resolverFor(physicalIds: Map<string, string>, env: NodeJS.ProcessEnv): Resolver {
+  const region = env.AWS_REGION ?? REGION;
+  const resolve: Resolver = (value) => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if ('Ref' in record) {
+      const ref = String(record.Ref);
+      if (ref === 'AWS::AccountId') return ACCOUNT;
+      if (ref === 'AWS::Region') return region;
+      if (ref === 'AWS::Partition') return 'aws';
+      const id = physicalIds.get(ref);
+      if (id) return id;
+      throw new Error(`emulator bridge: cannot resolve Ref ${ref}`);
+    }
+    if ('Fn::GetAtt' in record) {
+      const [logicalId, attribute] = record['Fn::GetAtt'] as [string, string];
+      const id = physicalIds.get(logicalId);
+      if (id && attribute === 'Arn') {
+        return id.startsWith('arn:') ? id : `arn:aws:events:${region}:${ACCOUNT}:event-bus/${id}`;
+      }
+      throw new Error(`emulator bridge: cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, resolve(v)]));
+  };
+  return resolve;
+}
+
+interface ArchiveDefinition {
+  readonly SourceArn: string;
+  readonly EventPattern?: unknown;
+  readonly RetentionDays?: number;
+  readonly Description?: string;
+}
+
+/**
+ * EventBridge archives: the emulator's CloudFormation rejects `AWS::Events::Archive`, so the
+ * emulator build (EmulatorCompatibility aspect) deploys a stand-in carrying the definition,
+ * and this creates the archive through the EventBridge API, which the emulator supports.
+ */
+async function eventArchives(env: NodeJS.ProcessEnv): Promise<number> {
+  const cfn = new CloudFormationClient(clientConfig(env));
+  const eventBridge = new EventBridgeClient(clientConfig(env));
+  let created = 0;
+  for (const { stackName, resources } of templates()) {
+    const standIns = Object.entries(resources).filter(([, r]) => {
+      const bridge = r.Metadata?.[EMULATOR_BRIDGE_METADATA] as { Type?: string } | undefined;
+      return bridge?.Type === 'AWS::Events::Archive';
+    });
+    if (standIns.length === 0) continue;
+    const deployed = await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }));
+    const physicalIds = new Map(
+      (deployed.StackResources ?? []).map((r) => [r.LogicalResourceId ?? '', r.PhysicalResourceId ?? '']),
+    );
+    const resolve = resolverFor(physicalIds, env);
+    for (const [logicalId, resource] of standIns) {
+      const bridge = resource.Metadata?.[EMULATOR_BRIDGE_METADATA] as { Properties: Record<string, unknown> };
+      const archiveName = archiveNameFor(stackName, logicalId);
+      const existing = await eventBridge.send(new ListArchivesCommand({ NamePrefix: archiveName }));
+      if (existing.Archives?.some((a) => a.ArchiveName === archiveName)) continue;
+      const props = resolve(bridge.Properties) as ArchiveDefinition;
+      await eventBridge.send(
+        new CreateArchiveCommand({
+          ArchiveName: archiveName,
+          EventSourceArn: props.SourceArn,
+          EventPattern: props.EventPattern === undefined ? undefined : JSON.stringify(props.EventPattern),
+          RetentionDays: props.RetentionDays,
+          Description: props.Description,
+        }),
+      );
+      created += 1;
+    }
+  }
+  return created;
+}
+
+/** Archive names are at most 48 characters. */
+export function archiveNameFor(stackName: string, logicalId: string): string {
+  return `${stackName}-${logicalId}`.slice(0, 48);
+}
+
 /** Apply every bridge; say what was bridged. */
 export async function applyEmulatorBridges(env: NodeJS.ProcessEnv): Promise<void> {
   const topics = await snsFifoTopics(env);
   if (topics > 0)
-    progress.info(
-      `emulator bridge: made ${topics} SNS topic(s) FIFO as their templates declare (docs/emulator-parity.md)`,
-    );
+    progress.info(`emulator bridge: made ${topics} SNS FIFO topic(s) FIFO (docs/emulator-parity.md)`);
+  const archives = await eventArchives(env);
+  if (archives > 0)
+    progress.info(`emulator bridge: created ${archives} EventBridge archive(s) (docs/emulator-parity.md)`);
 }
