@@ -68,6 +68,11 @@ async function main(): Promise<void> {
   progress.step('Linting (biome check)');
   await run(bin('biome'), ['check', ROOT]).catch(() => problems.push('lint findings'));
 
+  progress.step('Checking that schemas/ matches the event contracts');
+  await run(bin('tsx'), [path.join(ROOT, 'scripts', 'schemas.ts'), '--check']).catch(() =>
+    problems.push('stale schemas/'),
+  );
+
   progress.step('Unit and CDK tests');
   if (!(await vitest(['unit', 'cdk'], tally))) problems.push('unit/CDK tests');
 

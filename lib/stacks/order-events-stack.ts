@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { EventRouter } from '../patterns/event-router/index.js';
+import { EVENT_CATALOG } from '../../lambdas/shared/events/catalog.js';
+import { toJsonSchema } from '../../lambdas/shared/events/json-schema.js';
+import { EventRouter, EventSchemaRegistry } from '../patterns/event-router/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
@@ -88,6 +90,17 @@ export class OrderEventsStack extends Stack {
     this.router.addRoute('Analytics', {
       ...ORDER_ROUTES.analytics,
       targets: [{ queue: this.queues.analytics.queue }],
+    });
+
+    // The contracts, browsable on AWS (the local emulator has no schema registry: see
+    // docs/emulator-parity.md).
+    new EventSchemaRegistry(this, 'Schemas', {
+      description: 'Order fulfilment event contracts, generated from lambdas/shared/events',
+      schemas: EVENT_CATALOG.map((c) => ({
+        name: `${c.source}@${c.detailType}.v${c.version}`,
+        content: toJsonSchema(c),
+        description: `${c.detailType} eventVersion ${c.version}`,
+      })),
     });
 
     new CfnOutput(this, 'BusName', { value: this.router.bus.eventBusName });

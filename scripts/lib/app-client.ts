@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
@@ -9,6 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
+import { EventPublisher } from '../../lambdas/shared/publisher.js';
+import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
 import { readOutputs } from './deploy.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from './emulator.js';
 
@@ -29,6 +33,10 @@ export type Effect = 'EMAIL' | 'LOYALTY' | 'ANALYTICS' | 'STATUS';
  */
 export class AppClient {
   readonly outputs: Record<string, string>;
+  /** Outputs of the OrderEvents stack (the bus and its route queues). */
+  readonly busOutputs: Record<string, string>;
+  readonly eventBridge: EventBridgeClient;
+  readonly publisher: EventPublisher;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
   readonly ddb: DynamoDBDocumentClient;
@@ -39,7 +47,12 @@ export class AppClient {
     if (!outputs)
       throw new Error('the OrderNotifications stack is not in the deploy outputs; deploy it first.');
     this.outputs = outputs;
+    this.busOutputs = all.OrderEvents ?? {};
     const config = clientConfig(emulatorEnv(endpoint));
+    this.eventBridge = new EventBridgeClient(config);
+    this.publisher = new EventPublisher(this.eventBridge, {
+      busName: this.busOutputs.BusName ?? 'missing-OrderEvents-stack',
+    });
     this.sns = new SNSClient(config);
     this.sqs = new SQSClient(config);
     this.ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config));
@@ -49,6 +62,63 @@ export class AppClient {
     const value = this.outputs[key];
     if (!value) throw new Error(`stack output ${key} is missing; redeploy.`);
     return value;
+  }
+
+  busOutput(key: string): string {
+    const value = this.busOutputs[key];
+    if (!value) throw new Error(`OrderEvents stack output ${key} is missing; redeploy.`);
+    return value;
+  }
+
+  routeQueueUrl(name: RouteQueueName): string {
+    return this.busOutput(`${name.charAt(0).toUpperCase()}${name.slice(1)}QueueUrl`);
+  }
+
+  /** Put entries on the orders bus as they are (no envelope, no validation): for edge cases. */
+  async putRaw(
+    entries: ReadonlyArray<{ source: string; detailType: string; detail: unknown }>,
+  ): Promise<void> {
+    const result = await this.eventBridge.send(
+      new PutEventsCommand({
+        Entries: entries.map((e) => ({
+          EventBusName: this.busOutput('BusName'),
+          Source: e.source,
+          DetailType: e.detailType,
+          Detail: JSON.stringify(e.detail),
+        })),
+      }),
+    );
+    if (result.FailedEntryCount) throw new Error(`PutEvents rejected ${result.FailedEntryCount} entries`);
+  }
+
+  /** Receive and delete every message in a queue until it reads empty twice; returns the bodies. */
+  async drain(url: string): Promise<string[]> {
+    const bodies: string[] = [];
+    let empty = 0;
+    while (empty < 2) {
+      const result = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 30,
+          WaitTimeSeconds: 0,
+        }),
+      );
+      const messages = result.Messages ?? [];
+      if (messages.length === 0) {
+        empty += 1;
+        continue;
+      }
+      empty = 0;
+      bodies.push(...messages.map((m) => m.Body ?? ''));
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: url,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+    return bodies;
   }
 
   queueUrl(name: QueueName): string {

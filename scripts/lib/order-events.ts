@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OrderConfirmedContract, OrderPlacedContract } from '../../lambdas/shared/events/catalog.js';
 import type { EventMetadata } from '../../lambdas/shared/events/envelope.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
@@ -13,7 +14,9 @@ import {
   ORDER_CONFIRMED_VERSION,
   type OrderConfirmed,
   type OrderConfirmedData,
+  type OrderConfirmedDataSchema,
 } from '../../lambdas/shared/events/order-confirmed.js';
+import type { OrderPlacedData, OrderPlacedDataSchema } from '../../lambdas/shared/events/order-placed.js';
 import {
   ORDER_STATUS_CHANGED_DETAIL_TYPE,
   ORDER_STATUS_CHANGED_SOURCE,
@@ -21,6 +24,7 @@ import {
   type OrderStatus,
   type OrderStatusChanged,
 } from '../../lambdas/shared/events/order-status-changed.js';
+import type { PublishRequest } from '../../lambdas/shared/publisher.js';
 
 /** Metadata for a new fact; the idempotency key names the fact, not the delivery. */
 function metadata(idempotencyKey: string, version: string, correlationId: string): EventMetadata {
@@ -96,4 +100,39 @@ export function orderStatusChanged(
       data: { orderId, status, sequence },
     },
   };
+}
+
+/** The data of a realistic OrderPlaced; override what a scenario needs. */
+export function orderPlacedData(data: Partial<OrderPlacedData> = {}): OrderPlacedData {
+  return {
+    orderId: newOrderId(),
+    customerId: 'cust-1',
+    customerEmail: 'ada@example.com',
+    customerTier: 'regular',
+    channel: 'web',
+    currency: 'EUR',
+    total: 120,
+    items: [
+      { sku: 'BOOK-001', quantity: 1, unitPrice: 40 },
+      { sku: 'MUG-002', quantity: 2, unitPrice: 40 },
+    ],
+    shippingAddress: { country: 'DE', postalCode: '10115' },
+    ...data,
+  };
+}
+
+/** A publish request for an OrderPlaced (the business key: one placement per order). */
+export function placeOrder(
+  data: Partial<OrderPlacedData> = {},
+): PublishRequest<typeof OrderPlacedDataSchema> {
+  const full = orderPlacedData(data);
+  return { contract: OrderPlacedContract, data: full, idempotencyKey: `${full.orderId}:placed` };
+}
+
+/** A publish request for an OrderConfirmed, as the saga would send it. */
+export function confirmOrder(
+  data: Partial<OrderConfirmedData> = {},
+): PublishRequest<typeof OrderConfirmedDataSchema> {
+  const full = orderConfirmed(data).detail.data;
+  return { contract: OrderConfirmedContract, data: full, idempotencyKey: `${full.orderId}:confirmed` };
 }

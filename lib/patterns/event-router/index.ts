@@ -1,1 +1,2 @@
 export * from './event-router.js';
+export * from './event-schema-registry.js';

@@ -1,0 +1,184 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
+import { ORDER_STATUS_CHANGED_DETAIL_TYPE } from '../../lambdas/shared/events/order-status-changed.js';
+import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { ROUTE_QUEUES, type RouteQueueName } from '../../lib/stacks/order-events-stack.js';
+import type { Effect } from '../../scripts/lib/app-client.js';
+import { confirmOrder, newOrderId, orderPlacedData, placeOrder } from '../../scripts/lib/order-events.js';
+import { connect, settled, waitFor } from './support.js';
+
+const app = connect();
+
+type Destination = RouteQueueName | 'outcomes';
+interface Row {
+  readonly name: string;
+  readonly orderId: string;
+  readonly send: () => Promise<void>;
+  readonly reaches: readonly Destination[];
+}
+
+const placed = (name: string, data: Parameters<typeof orderPlacedData>[0], reaches: Destination[]): Row => {
+  const request = placeOrder(data);
+  return {
+    name,
+    orderId: request.data.orderId,
+    send: async () => void (await app.publisher.publish([request])),
+    reaches,
+  };
+};
+const raw = (
+  name: string,
+  mutate: (data: Record<string, unknown>) => void,
+  reaches: Destination[],
+  source = ORDERS_SOURCE,
+  detailType = ORDER_PLACED_DETAIL_TYPE,
+): Row => {
+  const data = orderPlacedData() as unknown as Record<string, unknown>;
+  mutate(data);
+  const metadata = {
+    eventId: newOrderId('evt'),
+    eventVersion: '1',
+    correlationId: 'c',
+    causationId: 'c',
+    occurredAt: new Date().toISOString(),
+    idempotencyKey: `${data.orderId}:placed`,
+  };
+  return {
+    name,
+    orderId: String(data.orderId),
+    send: () => app.putRaw([{ source, detailType, detail: { metadata, data } }]),
+    reaches,
+  };
+};
+
+// Each row: an event, and exactly the destinations its content must reach. `outcomes` is the
+// SNS fan-out (observed through the consumers' ledger).
+const ROWS: Row[] = [
+  placed('a regular web order', { total: 120 }, ['intake', 'analytics']),
+  placed('an order of exactly 1000 (numeric boundary)', { total: 1000 }, [
+    'intake',
+    'fraudReview',
+    'analytics',
+  ]),
+  placed('an order of 999.99 from a regular customer', { total: 999.99 }, ['intake', 'analytics']),
+  placed('a new customer at exactly 500 (open range)', { total: 500, customerTier: 'new' }, [
+    'intake',
+    'analytics',
+  ]),
+  placed('a new customer at 500.01 ($or, second branch)', { total: 500.01, customerTier: 'new' }, [
+    'intake',
+    'fraudReview',
+    'analytics',
+  ]),
+  placed('a partner channel (prefix)', { channel: 'partner-acme' }, ['intake', 'partner', 'analytics']),
+  placed('a channel that only resembles a partner', { channel: 'partnerships' }, ['intake', 'analytics']),
+  placed('a unicode partner channel', { channel: 'partner-münchen-✓' }, ['intake', 'partner', 'analytics']),
+  placed(
+    'a gift SKU among other lines (suffix inside an array)',
+    {
+      items: [
+        { sku: 'BOOK-001', quantity: 1, unitPrice: 10 },
+        { sku: 'MUG-GIFT', quantity: 1, unitPrice: 12 },
+      ],
+      total: 22,
+    },
+    ['intake', 'giftWrap', 'analytics'],
+  ),
+  placed(
+    'a gift SKU with a coupon (not exists fails)',
+    { items: [{ sku: 'MUG-GIFT', quantity: 1, unitPrice: 12 }], total: 12, couponCode: 'XMAS' },
+    ['intake', 'promotions', 'analytics'],
+  ),
+  placed('a coupon (exists)', { couponCode: 'WELCOME10' }, ['intake', 'promotions', 'analytics']),
+  placed('large test traffic (anything-but)', { channel: 'test', total: 5000 }, ['intake', 'fraudReview']),
+  raw(
+    'a total sent as a string (wrong type: no numeric match)',
+    (d) => {
+      d.total = '1500';
+    },
+    ['intake', 'analytics'],
+  ),
+  raw(
+    'no channel at all (missing field: anything-but does not match)',
+    (d) => {
+      delete d.channel;
+    },
+    ['intake'],
+  ),
+  raw('OrderPlaced from another source', () => {}, [], 'com.example.elsewhere'),
+  raw(
+    'an OrderStatusChanged (no channel: no route takes it)',
+    (d) => {
+      for (const key of Object.keys(d)) if (key !== 'orderId') delete d[key];
+      Object.assign(d, { status: 'SHIPPED', sequence: 4 });
+    },
+    [],
+    ORDERS_SOURCE,
+    ORDER_STATUS_CHANGED_DETAIL_TYPE,
+  ),
+  (() => {
+    const request = confirmOrder({ total: 150 });
+    return {
+      name: 'an OrderConfirmed (to the fan-out and analytics)',
+      orderId: request.data.orderId,
+      send: async () => void (await app.publisher.publish([request])),
+      reaches: ['outcomes', 'analytics'],
+    } satisfies Row;
+  })(),
+];
+
+const orderIdOf = (body: string): string | undefined => {
+  const parsed = JSON.parse(body) as { orderId?: string; detail?: { data?: { orderId?: string } } };
+  return parsed.detail?.data?.orderId ?? parsed.orderId;
+};
+
+describe('the orders bus routes each event to exactly the targets its content selects', () => {
+  const received = new Map<string, Set<Destination>>();
+  const record = (orderId: string | undefined, where: Destination) => {
+    if (!orderId) return;
+    const seen = received.get(orderId) ?? new Set<Destination>();
+    seen.add(where);
+    received.set(orderId, seen);
+  };
+  const drainAll = async () => {
+    for (const q of ROUTE_QUEUES)
+      for (const body of await app.drain(app.routeQueueUrl(q))) record(orderIdOf(body), q);
+  };
+
+  beforeAll(async () => {
+    await Promise.all(ROUTE_QUEUES.map((q) => app.drain(app.routeQueueUrl(q))));
+    await settled(app);
+    for (const row of ROWS) await row.send();
+    await waitFor('every expected delivery', async () => {
+      await drainAll();
+      for (const row of ROWS.filter((r) => r.reaches.includes('outcomes'))) {
+        const counts: Record<Effect, number> = await app.effectCounts(row.orderId);
+        if (counts.ANALYTICS > 0) record(row.orderId, 'outcomes');
+      }
+      return ROWS.every((r) => r.reaches.every((d) => received.get(r.orderId)?.has(d))) ? true : undefined;
+    });
+    // Anything that should not have been delivered would be there by now too.
+    await settled(app);
+    await drainAll();
+  });
+
+  it.each(ROWS)('$name reaches $reaches and nothing else', ({ orderId, reaches }) => {
+    expect([...(received.get(orderId) ?? [])].sort()).toEqual([...reaches].sort());
+  });
+
+  it('delivers the slim fraud-review payload the input transformer builds', async () => {
+    const big = placeOrder({ total: 2500 });
+    await app.publisher.publish([big]);
+    const body = await waitFor('the fraud-review message', async () =>
+      (await app.drain(app.routeQueueUrl('fraudReview'))).find((b) => b.includes(big.data.orderId)),
+    );
+    expect(JSON.parse(body)).toEqual({
+      orderId: big.data.orderId,
+      customerId: big.data.customerId,
+      customerTier: big.data.customerTier,
+      total: 2500,
+      currency: 'EUR',
+      eventId: expect.any(String),
+    });
+  });
+});
