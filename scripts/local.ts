@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type * as z from 'zod';
 import { FAILURE_REASON_ATTRIBUTE } from '../lambdas/shared/dead-letter.js';
+import type { PublishRequest } from '../lambdas/shared/publisher.js';
+import { ROUTE_QUEUES, type RouteQueueName } from '../lib/stacks/order-events-stack.js';
 import { AppClient, type Effect, QUEUE_NAMES, waitFor } from './lib/app-client.js';
 import { deployToEmulator } from './lib/deploy.js';
 import { ensureEmulator, stopEmulator } from './lib/emulator.js';
-import { orderCancelled, orderConfirmed, orderStatusChanged } from './lib/order-events.js';
+import {
+  cancelOrder,
+  confirmOrder,
+  orderConfirmed,
+  orderStatusChanged,
+  placeOrder,
+} from './lib/order-events.js';
 import { fail, progress, runMain } from './lib/progress.js';
 
 const USAGE = `Usage: npm run local            start (or reuse) the emulator, deploy, and show events flowing
@@ -11,60 +20,130 @@ const USAGE = `Usage: npm run local            start (or reuse) the emulator, de
 
 Set AWS_ENDPOINT_URL to use an emulator you run yourself (e.g. LocalStack).`;
 
-type Outcome = ReturnType<typeof orderConfirmed> | ReturnType<typeof orderCancelled>;
+/** Print rows as aligned columns. */
+function table(rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows)
+    console.log(`  ${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
+}
+
+const mark = (n: number) => (n === 0 ? '·' : n === 1 ? '✔' : `✔×${n}`);
+
+async function busRouting(app: AppClient, id: (n: string) => string): Promise<void> {
+  const orders: Array<{ label: string; request: ReturnType<typeof placeOrder> }> = [
+    { label: 'web, 120 EUR', request: placeOrder({ orderId: id('2001') }) },
+    { label: 'web, 2 400 EUR', request: placeOrder({ orderId: id('2002'), total: 2400 }) },
+    {
+      label: 'new customer, 700 EUR',
+      request: placeOrder({ orderId: id('2003'), total: 700, customerTier: 'new' }),
+    },
+    { label: 'partner-acme channel', request: placeOrder({ orderId: id('2004'), channel: 'partner-acme' }) },
+    {
+      label: 'gift SKU, no coupon',
+      request: placeOrder({ orderId: id('2005'), items: [{ sku: 'MUG-GIFT', quantity: 1, unitPrice: 120 }] }),
+    },
+    { label: 'coupon WELCOME10', request: placeOrder({ orderId: id('2006'), couponCode: 'WELCOME10' }) },
+    {
+      label: 'test channel, 5 000 EUR',
+      request: placeOrder({ orderId: id('2007'), channel: 'test', total: 5000 }),
+    },
+  ];
+  progress.step('Placing orders on the orders bus (EventBridge content filtering)');
+  await app.publisher.publish(orders.map((o) => o.request));
+  progress.info(`${orders.length} OrderPlaced events published (validated, batched PutEvents)`);
+
+  const seen = new Map<string, Set<RouteQueueName>>();
+  const wanted = new Set(orders.map((o) => o.request.data.orderId));
+  await waitFor('the routed orders', async () => {
+    for (const q of ROUTE_QUEUES) {
+      for (const body of await app.drain(app.routeQueueUrl(q))) {
+        const event = JSON.parse(body) as { orderId?: string; detail?: { data?: { orderId?: string } } };
+        const orderId = event.detail?.data?.orderId ?? event.orderId ?? '';
+        if (wanted.has(orderId)) seen.set(orderId, (seen.get(orderId) ?? new Set()).add(q));
+      }
+    }
+    return orders.every((o) => seen.get(o.request.data.orderId)?.has('intake')) ? true : undefined;
+  });
+
+  console.log('\nWhich route took which order (EventBridge rules built from the event contracts):');
+  table([
+    ['order', 'placed', ...ROUTE_QUEUES],
+    ...orders.map((o) => [
+      o.request.data.orderId,
+      o.label,
+      ...ROUTE_QUEUES.map((q) => mark(seen.get(o.request.data.orderId)?.has(q) ? 1 : 0)),
+    ]),
+  ]);
+  console.log(
+    '  (fraudReview: total >= 1000, or a new customer above 500; partner: channel prefix; giftWrap: a SKU ending\n' +
+      '   -GIFT and no coupon; promotions: a coupon exists; analytics: every channel but test)',
+  );
+}
 
 async function demo(endpoint: string): Promise<void> {
   const app = new AppClient(endpoint);
   const run = randomUUID().slice(0, 6);
   const id = (n: string) => `demo-${run}-${n}`;
 
-  const orders: Array<{ label: string; event: Outcome }> = [
+  await busRouting(app, id);
+
+  const outcomes: Array<{ label: string; request: PublishRequest<z.ZodType> }> = [
     {
       label: 'confirmed, web, 149.90 EUR',
-      event: orderConfirmed({ orderId: id('1001'), total: 149.9, channel: 'web' }),
+      request: confirmOrder({ orderId: id('1001'), total: 149.9, channel: 'web' }),
     },
     {
       label: 'confirmed, mobile, 42.50 EUR',
-      event: orderConfirmed({ orderId: id('1002'), total: 42.5, channel: 'mobile' }),
+      request: confirmOrder({ orderId: id('1002'), total: 42.5, channel: 'mobile' }),
     },
     {
       label: 'cancelled (payment declined), 310 EUR',
-      event: orderCancelled({ orderId: id('1003'), total: 310 }),
+      request: cancelOrder({ orderId: id('1003'), total: 310 }),
     },
     {
       label: 'confirmed, test channel, 999 EUR',
-      event: orderConfirmed({ orderId: id('1004'), total: 999, channel: 'test' }),
+      request: confirmOrder({ orderId: id('1004'), total: 999, channel: 'test' }),
     },
   ];
-  const first = orders[0];
+  const first = outcomes[0];
   if (!first) throw new Error('no demo orders');
-  const notJson = `{"detail-type": "OrderConfirmed", oops ${run}`;
-  const invalid = orderConfirmed({ orderId: id('1005') });
+  const firstId = String((first.request.data as { orderId: string }).orderId);
+
+  progress.step('Publishing order outcomes on the bus (rule → SNS fan-out → SQS → Lambda)');
+  await app.publisher.publish(outcomes.map((o) => o.request));
+  progress.info(`${outcomes.length} outcomes published`);
+  await app.publisher.publish([first.request, first.request]);
+  progress.info(`${firstId} confirmed twice more (re-published: new eventIds, same idempotency key)`);
+
+  progress.step('Sending bad input');
+  try {
+    await app.publisher.publish([confirmOrder({ orderId: id('1005'), customerEmail: 'not-an-address' })]);
+  } catch (error) {
+    progress.info(`the publisher refused an invalid event before sending it: ${(error as Error).message}`);
+  }
+  const invalid = orderConfirmed({ orderId: id('1006') });
   const schemaInvalid = {
     ...invalid,
     detail: { ...invalid.detail, data: { ...invalid.detail.data, customerEmail: 'not-an-address' } },
   };
-
-  progress.step('Publishing order outcomes to the fan-out topic (SNS → SQS → Lambda)');
-  for (const o of orders) await app.publishOutcome(o.event);
-  progress.info(`${orders.length} order outcomes published`);
-  await app.publishOutcome(first.event);
-  await app.publishOutcome(first.event);
-  progress.info(`order ${first.event.detail.data.orderId} published twice more (duplicates)`);
-  await app.publishOutcome(notJson);
+  await app.publishOutcome(`{"detail-type": "OrderConfirmed", oops ${run}`);
   await app.publishOutcome(schemaInvalid);
-  progress.info('2 malformed messages published (not JSON; invalid customerEmail)');
+  progress.info(
+    'a misbehaving producer put 2 malformed messages straight on the topic (not JSON; invalid e-mail)',
+  );
 
   progress.step('Publishing status changes to the ordered FIFO stream (message group = orderId)');
-  const statusOrder = first.event.detail.data.orderId;
   const steps = ['PLACED', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED', 'SHIPPED'] as const;
-  for (const [i, s] of steps.entries()) await app.publishStatus(orderStatusChanged(statusOrder, s, i + 1));
-  await app.publishStatus(orderStatusChanged(statusOrder, 'STOCK_RESERVED', 2));
-  progress.info(`${steps.length} changes for ${statusOrder}, then a late re-delivery of change 2`);
+  for (const [i, s] of steps.entries()) await app.publishStatus(orderStatusChanged(firstId, s, i + 1));
+  await app.publishStatus(orderStatusChanged(firstId, 'STOCK_RESERVED', 2));
+  progress.info(`${steps.length} changes for ${firstId}, then a late re-delivery of change 2`);
 
   progress.step('Waiting for every consumer to finish');
   await waitFor('the status projection', async () =>
-    (await app.status(statusOrder))?.sequence === 4 ? true : undefined,
+    (await app.status(firstId))?.sequence === 4 ? true : undefined,
+  );
+  await waitFor('the outcomes', async () =>
+    (await app.effectCounts(firstId)).LOYALTY > 0 ? true : undefined,
   );
   let quiet = 0;
   await waitFor(
@@ -77,47 +156,42 @@ async function demo(endpoint: string): Promise<void> {
     { timeoutMs: 60_000 },
   );
 
-  const mark = (n: number) => (n === 0 ? '·' : n === 1 ? '✔' : `✔×${n}`);
-  const rows: string[][] = [['order', 'event', 'email', 'loyalty', 'analytics']];
-  for (const o of orders) {
-    const c = await app.effectCounts(o.event.detail.data.orderId);
-    const kinds: Effect[] = ['EMAIL', 'LOYALTY', 'ANALYTICS'];
-    rows.push([o.event.detail.data.orderId, o.label, ...kinds.map((k) => mark(c[k]))]);
+  const kinds: Effect[] = ['EMAIL', 'LOYALTY', 'ANALYTICS'];
+  const rows: string[][] = [['order', 'outcome', 'email', 'loyalty', 'analytics']];
+  for (const o of outcomes) {
+    const orderId = String((o.request.data as { orderId: string }).orderId);
+    const c = await app.effectCounts(orderId);
+    rows.push([orderId, o.label, ...kinds.map((k) => mark(c[k]))]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
-
-  console.log('\nWhich consumer got which event (filter policies on the message body):');
-  for (const r of rows) console.log(`  ${line(r)}`);
+  console.log('\nWhich consumer got which outcome (SNS filter policies on the message body):');
+  table(rows);
   console.log(
     '  (email skips the test channel; loyalty takes confirmed orders of 100 or more; analytics takes all)',
   );
 
-  const dup = await app.effectCounts(statusOrder);
+  const dup = await app.effectCounts(firstId);
   console.log(
-    `\nDuplicates: ${statusOrder} was published 3 times → ${dup.EMAIL} email, ${dup.LOYALTY} loyalty award, ` +
-      `${dup.ANALYTICS} analytics fact (idempotency on ${first.event.detail.metadata.idempotencyKey})`,
+    `\nDuplicates: ${firstId} was confirmed 3 times → ${dup.EMAIL} email, ${dup.LOYALTY} loyalty award, ` +
+      `${dup.ANALYTICS} analytics fact (idempotency key ${first.request.idempotencyKey})`,
   );
 
   console.log('\nDead-letter queues (messages from this run, with the reason the consumer recorded):');
   for (const q of QUEUE_NAMES) {
     const mine = (await app.peek(app.dlqUrl(q))).filter((m) => m.Body?.includes(run));
-    if (mine.length === 0) {
-      console.log(`  ${q.padEnd(9)} empty`);
-      continue;
-    }
+    if (mine.length === 0) console.log(`  ${q.padEnd(9)} empty`);
     for (const m of mine) {
       const reason = m.MessageAttributes?.[FAILURE_REASON_ATTRIBUTE]?.StringValue ?? '(retries exhausted)';
       console.log(`  ${q.padEnd(9)} ${reason.length > 110 ? `${reason.slice(0, 107)}...` : reason}`);
     }
   }
 
-  const status = await app.status(statusOrder);
+  const status = await app.status(firstId);
   console.log(
-    `\nOrdered stream: ${statusOrder} is ${status?.status} (sequence ${status?.sequence}); ` +
+    `\nOrdered stream: ${firstId} is ${status?.status} (sequence ${status?.sequence}); ` +
       'the late re-delivery of sequence 2 was ignored, so the projection never went backwards.',
   );
-  console.log(`\nThe emulator keeps running at ${endpoint}. Stop it with: npm run local:down\n`);
+  console.log(`\nReplay the last 15 minutes of the bus: npm run replay -- --from 15m --to now`);
+  console.log(`The emulator keeps running at ${endpoint}. Stop it with: npm run local:down\n`);
 }
 
 runMain(async () => {

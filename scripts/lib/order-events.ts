@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { OrderConfirmedContract, OrderPlacedContract } from '../../lambdas/shared/events/catalog.js';
+import {
+  OrderCancelledContract,
+  OrderConfirmedContract,
+  OrderPlacedContract,
+} from '../../lambdas/shared/events/catalog.js';
 import type { EventMetadata } from '../../lambdas/shared/events/envelope.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
@@ -7,6 +11,7 @@ import {
   ORDER_CANCELLED_VERSION,
   type OrderCancelled,
   type OrderCancelledData,
+  type OrderCancelledDataSchema,
 } from '../../lambdas/shared/events/order-cancelled.js';
 import {
   ORDER_CONFIRMED_DETAIL_TYPE,
@@ -135,4 +140,12 @@ export function confirmOrder(
 ): PublishRequest<typeof OrderConfirmedDataSchema> {
   const full = orderConfirmed(data).detail.data;
   return { contract: OrderConfirmedContract, data: full, idempotencyKey: `${full.orderId}:confirmed` };
+}
+
+/** A publish request for an OrderCancelled, as the saga would send it. */
+export function cancelOrder(
+  data: Partial<OrderCancelledData> = {},
+): PublishRequest<typeof OrderCancelledDataSchema> {
+  const full = orderCancelled(data).detail.data;
+  return { contract: OrderCancelledContract, data: full, idempotencyKey: `${full.orderId}:cancelled` };
 }
