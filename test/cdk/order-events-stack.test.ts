@@ -1,0 +1,275 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import type { EventRoute } from '../../lib/patterns/event-router/index.js';
+import { OrderEventsStack, ROUTE_QUEUES } from '../../lib/stacks/order-events-stack.js';
+import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
+import { ORDER_ROUTES } from '../../lib/stacks/order-routes.js';
+import { ACCOUNT, createApp, ENV } from './support.js';
+
+/** An event pattern as CloudFormation takes it (`detailType` is spelled `detail-type`). */
+function inCloudFormation(pattern: events.EventPattern): Record<string, unknown> {
+  const { detailType, ...rest } = pattern;
+  return detailType === undefined ? { ...rest } : { ...rest, 'detail-type': detailType };
+}
+
+/** What the EventRoute default retry policy renders as. */
+const DEFAULT_RETRY = { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 };
+
+describe('OrderEventsStack', () => {
+  let stack: OrderEventsStack;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN the stack with its defaults
+    stack = new OrderEventsStack(createApp(), 'OrderEvents', { env: ENV });
+    template = Template.fromStack(stack);
+  });
+
+  /** The logical ids of every queue a rule of the stack targets. */
+  const targetQueueIds = () =>
+    Object.values(template.findResources('AWS::Events::Rule')).flatMap((rule) =>
+      (rule.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>).map(
+        (t) => t.Arn['Fn::GetAtt'][0],
+      ),
+    );
+
+  it('has a queue route for every order route except outcomes', () => {
+    // THEN
+    expect([...ROUTE_QUEUES].sort()).toEqual(
+      Object.keys(ORDER_ROUTES)
+        .filter((name) => name !== 'outcomes')
+        .sort(),
+    );
+  });
+
+  it('creates one rule per queue route', () => {
+    // THEN
+    template.resourceCountIs('AWS::Events::Rule', ROUTE_QUEUES.length);
+  });
+
+  it('puts every rule on the orders bus', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventBusName: stack.resolve(stack.bus.eventBusName) },
+      ROUTE_QUEUES.length,
+    );
+  });
+
+  it('leaves the outcomes route to the notifications stack', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventPattern: Match.exact(inCloudFormation(ORDER_ROUTES.outcomes.pattern)) },
+      0,
+    );
+  });
+
+  it.each(ROUTE_QUEUES)('matches the %s pattern of order-routes.ts and targets its queue', (name) => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Description: ORDER_ROUTES[name].description,
+      EventPattern: Match.exact(inCloudFormation(ORDER_ROUTES[name].pattern)),
+      Targets: [Match.objectLike({ Arn: stack.resolve(stack.queues[name].queue.queueArn) })],
+    });
+  });
+
+  it('gives every target the retry policy and the router dead-letter queue', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      {
+        Targets: [
+          Match.objectLike({
+            RetryPolicy: Match.exact(DEFAULT_RETRY),
+            DeadLetterConfig: { Arn: stack.resolve(stack.router.deadLetterQueue.queueArn) },
+          }),
+        ],
+      },
+      ROUTE_QUEUES.length,
+    );
+  });
+
+  it('slims fraud-review events with an input transformer naming orderId and total', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: stack.resolve(stack.queues.fraudReview.queue.queueArn),
+          InputTransformer: {
+            InputPathsMap: Match.objectLike({
+              'detail-data-orderId': '$.detail.data.orderId',
+              'detail-data-total': '$.detail.data.total',
+            }),
+            InputTemplate: Match.stringLikeRegexp(
+              '"orderId":<detail-data-orderId>.*"total":<detail-data-total>',
+            ),
+          },
+        }),
+      ],
+    });
+  });
+
+  it('passes whole events to every other queue', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { Targets: [Match.objectLike({ InputTransformer: Match.absent(), Input: Match.absent() })] },
+      ROUTE_QUEUES.length - 1,
+    );
+  });
+
+  it('targets only queues that dead-letter (ReliableQueues)', () => {
+    // THEN
+    const queues = template.findResources('AWS::SQS::Queue');
+    const ids = targetQueueIds();
+    expect(ids).toHaveLength(ROUTE_QUEUES.length);
+    for (const id of ids) {
+      expect(queues[id]?.Properties).toMatchObject({
+        RedrivePolicy: { deadLetterTargetArn: expect.anything(), maxReceiveCount: 5 },
+      });
+    }
+  });
+
+  it('dead-letters each route queue to a dead-letter queue of its own', () => {
+    // THEN
+    const resources = template.toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>;
+    const redrives = ROUTE_QUEUES.map((name) => {
+      const { queue } = stack.queues[name];
+      return resources[stack.getLogicalId(queue.node.defaultChild as sqs.CfnQueue)]?.Properties?.RedrivePolicy;
+    });
+    expect(redrives).toEqual(
+      ROUTE_QUEUES.map((name) => ({
+        deadLetterTargetArn: stack.resolve(stack.queues[name].deadLetterQueue.queueArn),
+        maxReceiveCount: 5,
+      })),
+    );
+  });
+
+  it('archives the bus', () => {
+    // THEN
+    template.resourceCountIs('AWS::Events::Archive', 1);
+    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: stack.resolve(stack.bus.eventBusArn) });
+  });
+
+  it('keeps archived events 30 days', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30 });
+  });
+
+  it('keeps archived events for archiveRetention', () => {
+    // GIVEN / WHEN
+    const custom = new OrderEventsStack(createApp(), 'OrderEvents', {
+      env: ENV,
+      archiveRetention: Duration.days(7),
+    });
+    // THEN
+    Template.fromStack(custom).hasResourceProperties('AWS::Events::Archive', { RetentionDays: 7 });
+  });
+});
+
+describe('OrderNotificationsStack on the orders bus', () => {
+  let notifications: OrderNotificationsStack;
+  let route: EventRoute;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN the orders bus
+    const app = createApp();
+    const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
+    // WHEN the notifications stack is given it
+    notifications = new OrderNotificationsStack(app, 'OrderNotifications', { env: ENV, bus: orderEvents.bus });
+    route = notifications.node.findChild('OutcomesRoute') as EventRoute;
+    template = Template.fromStack(notifications);
+  });
+
+  it('adds one rule, on the orders bus', () => {
+    // THEN
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { 'Fn::ImportValue': Match.stringLikeRegexp('^OrderEvents:') },
+    });
+  });
+
+  it('matches OrderConfirmed and OrderCancelled from the orders service', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.exact({ source: [ORDERS_SOURCE], 'detail-type': ['OrderConfirmed', 'OrderCancelled'] }),
+    });
+  });
+
+  it('matches the outcomes pattern of order-routes.ts', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.exact(inCloudFormation(ORDER_ROUTES.outcomes.pattern)),
+    });
+  });
+
+  it('targets the outcomes topic', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: notifications.resolve(notifications.outcomes.topic.topicArn) })],
+    });
+  });
+
+  it('dead-letters undeliverable outcomes to a queue of its own, with the retry policy', () => {
+    // THEN
+    expect(route.deadLetterQueue.stack).toBe(notifications);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: Match.exact(DEFAULT_RETRY),
+          DeadLetterConfig: { Arn: notifications.resolve(route.deadLetterQueue.queueArn) },
+        }),
+      ],
+    });
+  });
+
+  it('allows EventBridge to publish to the outcomes topic', () => {
+    // THEN
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [notifications.resolve(notifications.outcomes.topic.topicArn)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'events.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets EventBridge use the outcomes topic key from this account only', () => {
+    // THEN
+    const admitsEventBridge = template.findResources('AWS::KMS::Key', {
+      Properties: {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: Match.arrayWith(['kms:GenerateDataKey*']),
+              Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+            }),
+          ]),
+        },
+      },
+    });
+    const outcomesKey = notifications.getLogicalId(notifications.outcomes.masterKey.node.defaultChild as kms.CfnKey);
+    expect(Object.keys(admitsEventBridge)).toEqual([outcomesKey]);
+  });
+});
+
+describe('OrderNotificationsStack without the orders bus', () => {
+  it('adds no rule', () => {
+    // GIVEN / WHEN
+    const notifications = new OrderNotificationsStack(createApp(), 'OrderNotifications', { env: ENV });
+    // THEN
+    Template.fromStack(notifications).resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
