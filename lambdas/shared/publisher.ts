@@ -126,7 +126,8 @@ export class EventPublisher {
       EventBusName: this.options.busName,
       Source: request.contract.source,
       DetailType: request.contract.detailType,
-      Detail: JSON.stringify(event.detail),
+      // The parsed event, not the request: only what the contract declares leaves the service.
+      Detail: JSON.stringify((parsed.data as { detail: unknown }).detail),
     };
     const size = Buffer.byteLength(`${entry.Source}${entry.DetailType}${entry.Detail}`, 'utf8');
     if (size > MAX_ENTRY_BYTES) {
