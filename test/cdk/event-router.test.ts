@@ -67,7 +67,9 @@ describe('EventRouter defaults', () => {
   it('archives the events on that bus', () => {
     // THEN
     template.resourceCountIs('AWS::Events::Archive', 1);
-    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: stack.resolve(router.bus.eventBusArn) });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: stack.resolve(router.bus.eventBusArn),
+    });
   });
 
   it('keeps archived events 30 days', () => {
@@ -77,7 +79,9 @@ describe('EventRouter defaults', () => {
 
   it("archives every event of the stack's account", () => {
     // THEN
-    template.hasResourceProperties('AWS::Events::Archive', { EventPattern: Match.exact({ account: [ACCOUNT] }) });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: Match.exact({ account: [ACCOUNT] }),
+    });
   });
 
   it('exposes the archive', () => {
@@ -206,7 +210,9 @@ describe('EventRouter.addRoute', () => {
   it('creates a rule on the router bus', () => {
     // THEN
     template.resourceCountIs('AWS::Events::Rule', 1);
-    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: stack.resolve(router.bus.eventBusName) });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: stack.resolve(router.bus.eventBusName),
+    });
   });
 
   it('matches the given pattern', () => {
@@ -417,7 +423,11 @@ describe('EventRoute on a bus from another stack', () => {
     consumer = new Stack(app, 'Consumer', { env: ENV });
     const queue = new sqs.Queue(consumer, 'Target');
     // WHEN the consumer stack adds its own route on the bus, with no dead-letter queue
-    route = new EventRoute(consumer, 'Placed', { bus: router.bus, pattern: ORDER_PLACED, targets: [{ queue }] });
+    route = new EventRoute(consumer, 'Placed', {
+      bus: router.bus,
+      pattern: ORDER_PLACED,
+      targets: [{ queue }],
+    });
     template = Template.fromStack(consumer);
   });
 

@@ -143,7 +143,8 @@ describe('OrderEventsStack', () => {
     const resources = template.toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>;
     const redrives = ROUTE_QUEUES.map((name) => {
       const { queue } = stack.queues[name];
-      return resources[stack.getLogicalId(queue.node.defaultChild as sqs.CfnQueue)]?.Properties?.RedrivePolicy;
+      return resources[stack.getLogicalId(queue.node.defaultChild as sqs.CfnQueue)]?.Properties
+        ?.RedrivePolicy;
     });
     expect(redrives).toEqual(
       ROUTE_QUEUES.map((name) => ({
@@ -156,7 +157,9 @@ describe('OrderEventsStack', () => {
   it('archives the bus', () => {
     // THEN
     template.resourceCountIs('AWS::Events::Archive', 1);
-    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: stack.resolve(stack.bus.eventBusArn) });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: stack.resolve(stack.bus.eventBusArn),
+    });
   });
 
   it('keeps archived events 30 days', () => {
@@ -184,7 +187,10 @@ describe('OrderNotificationsStack on the orders bus', () => {
     const app = appWithoutBundling();
     const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
     // WHEN the notifications stack is given it
-    notifications = new OrderNotificationsStack(app, 'OrderNotifications', { env: ENV, bus: orderEvents.bus });
+    notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
+      env: ENV,
+      bus: orderEvents.bus,
+    });
     route = notifications.node.findChild('OutcomesRoute') as EventRoute;
     template = Template.fromStack(notifications);
   });
@@ -200,7 +206,10 @@ describe('OrderNotificationsStack on the orders bus', () => {
   it('matches OrderConfirmed and OrderCancelled from the orders service', () => {
     // THEN
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.exact({ source: [ORDERS_SOURCE], 'detail-type': ['OrderConfirmed', 'OrderCancelled'] }),
+      EventPattern: Match.exact({
+        source: [ORDERS_SOURCE],
+        'detail-type': ['OrderConfirmed', 'OrderCancelled'],
+      }),
     });
   });
 
@@ -263,7 +272,9 @@ describe('OrderNotificationsStack on the orders bus', () => {
         },
       },
     });
-    const outcomesKey = notifications.getLogicalId(notifications.outcomes.masterKey.node.defaultChild as kms.CfnKey);
+    const outcomesKey = notifications.getLogicalId(
+      notifications.outcomes.masterKey.node.defaultChild as kms.CfnKey,
+    );
     expect(Object.keys(admitsEventBridge)).toEqual([outcomesKey]);
   });
 });
@@ -271,7 +282,9 @@ describe('OrderNotificationsStack on the orders bus', () => {
 describe('OrderNotificationsStack without the orders bus', () => {
   it('adds no rule', () => {
     // GIVEN / WHEN
-    const notifications = new OrderNotificationsStack(appWithoutBundling(), 'OrderNotifications', { env: ENV });
+    const notifications = new OrderNotificationsStack(appWithoutBundling(), 'OrderNotifications', {
+      env: ENV,
+    });
     // THEN
     Template.fromStack(notifications).resourceCountIs('AWS::Events::Rule', 0);
   });
