@@ -4,6 +4,7 @@ import cdkNag from 'cdk-nag';
 import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
 import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
+import { OrderFulfilmentStack } from '../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../lib/stacks/order-notifications-stack.js';
 
 const app = new App();
@@ -20,7 +21,14 @@ const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
     'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
 });
 
-for (const stack of [orderEvents, notifications]) acknowledgeNagFindings(stack);
+const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
+  env,
+  bus: orderEvents.bus,
+  description:
+    'Order fulfilment reference: the fulfilment saga on Step Functions, started once per OrderPlaced.',
+});
+
+for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
 // Synth fails on any finding that is not acknowledged with a reason.
 Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
 

@@ -53,6 +53,7 @@ async function busRouting(app: AppClient, id: (n: string) => string): Promise<vo
   progress.info(`${orders.length} OrderPlaced events published (validated, batched PutEvents)`);
 
   const seen = new Map<string, Set<RouteQueueName>>();
+  const started = new Set<string>();
   const wanted = new Set(orders.map((o) => o.request.data.orderId));
   await waitFor('the routed orders', async () => {
     for (const q of ROUTE_QUEUES) {
@@ -62,15 +63,18 @@ async function busRouting(app: AppClient, id: (n: string) => string): Promise<vo
         if (wanted.has(orderId)) seen.set(orderId, (seen.get(orderId) ?? new Set()).add(q));
       }
     }
-    return orders.every((o) => seen.get(o.request.data.orderId)?.has('intake')) ? true : undefined;
+    for (const o of orders)
+      if (await app.execution(o.request.data.orderId)) started.add(o.request.data.orderId);
+    return orders.every((o) => started.has(o.request.data.orderId)) ? true : undefined;
   });
 
   console.log('\nWhich route took which order (EventBridge rules built from the event contracts):');
   table([
-    ['order', 'placed', ...ROUTE_QUEUES],
+    ['order', 'placed', 'saga', ...ROUTE_QUEUES],
     ...orders.map((o) => [
       o.request.data.orderId,
       o.label,
+      mark(started.has(o.request.data.orderId) ? 1 : 0),
       ...ROUTE_QUEUES.map((q) => mark(seen.get(o.request.data.orderId)?.has(q) ? 1 : 0)),
     ]),
   ]);

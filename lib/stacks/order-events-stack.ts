@@ -16,19 +16,13 @@ export interface OrderEventsStackProps extends StackProps {
 }
 
 /** Route names whose target is a work queue owned by this stack. */
-export const ROUTE_QUEUES = [
-  'intake',
-  'fraudReview',
-  'partner',
-  'giftWrap',
-  'promotions',
-  'analytics',
-] as const;
+export const ROUTE_QUEUES = ['fraudReview', 'partner', 'giftWrap', 'promotions', 'analytics'] as const;
 export type RouteQueueName = (typeof ROUTE_QUEUES)[number];
 
 /**
  * The `orders` event bus: archive for replay, and the content-based routes of the order
- * domain to their work queues. Consumers in other stacks add their own routes on `bus`.
+ * domain to other teams' work queues. Consumers in other stacks own their routes on `bus`
+ * (the saga's intake, the notifications fan-out).
  */
 export class OrderEventsStack extends Stack {
   public readonly router: EventRouter;
@@ -42,11 +36,10 @@ export class OrderEventsStack extends Stack {
     });
     this.bus = this.router.bus;
 
-    // Work queues for other teams and the saga; people drain them, so age alarms are relaxed.
+    // Work queues for other teams; people drain them, so age alarms are relaxed.
     const queue = (name: string) =>
       new ReliableQueue(this, name, { oldestMessageAgeThreshold: Duration.hours(4), maxReceiveCount: 5 });
     this.queues = {
-      intake: queue('IntakeQueue'),
       fraudReview: queue('FraudReviewQueue'),
       partner: queue('PartnerQueue'),
       giftWrap: queue('GiftWrapQueue'),
@@ -54,10 +47,6 @@ export class OrderEventsStack extends Stack {
       analytics: queue('AnalyticsQueue'),
     };
 
-    this.router.addRoute('Intake', {
-      ...ORDER_ROUTES.intake,
-      targets: [{ queue: this.queues.intake.queue }],
-    });
     // Reviewers need the order, not the whole envelope: an input transformer slims it.
     this.router.addRoute('FraudReview', {
       ...ORDER_ROUTES.fraudReview,

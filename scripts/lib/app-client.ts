@@ -1,5 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DeleteMessageBatchCommand,
@@ -10,6 +18,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
 import { EventPublisher } from '../../lambdas/shared/publisher.js';
 import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
@@ -36,6 +45,9 @@ export class AppClient {
   /** Outputs of the OrderEvents stack (the bus and its route queues). */
   readonly busOutputs: Record<string, string>;
   readonly eventBridge: EventBridgeClient;
+  /** Outputs of the OrderFulfilment stack (the saga). */
+  readonly sagaOutputs: Record<string, string>;
+  readonly sfn: SFNClient;
   readonly publisher: EventPublisher;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
@@ -48,8 +60,10 @@ export class AppClient {
       throw new Error('the OrderNotifications stack is not in the deploy outputs; deploy it first.');
     this.outputs = outputs;
     this.busOutputs = all.OrderEvents ?? {};
+    this.sagaOutputs = all.OrderFulfilment ?? {};
     const config = clientConfig(emulatorEnv(endpoint));
     this.eventBridge = new EventBridgeClient(config);
+    this.sfn = new SFNClient(config);
     this.publisher = new EventPublisher(this.eventBridge, {
       busName: this.busOutputs.BusName ?? 'missing-OrderEvents-stack',
     });
@@ -62,6 +76,87 @@ export class AppClient {
     const value = this.outputs[key];
     if (!value) throw new Error(`stack output ${key} is missing; redeploy.`);
     return value;
+  }
+
+  sagaOutput(key: string): string {
+    const value = this.sagaOutputs[key];
+    if (!value) throw new Error(`OrderFulfilment stack output ${key} is missing; redeploy.`);
+    return value;
+  }
+
+  /** The ARN of the saga execution for an order (named by the order id). */
+  executionArn(orderId: string): string {
+    const machine = this.sagaOutput('StateMachineArn');
+    return `${machine.replace(':stateMachine:', ':execution:')}:${executionName(orderId)}`;
+  }
+
+  /** The saga execution of an order, or undefined when none was started. */
+  async execution(orderId: string): Promise<DescribeExecutionCommandOutput | undefined> {
+    try {
+      return await this.sfn.send(new DescribeExecutionCommand({ executionArn: this.executionArn(orderId) }));
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every event of an execution's history, oldest first. */
+  async history(orderId: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn: this.executionArn(orderId),
+          nextToken,
+          maxResults: 1000,
+        }),
+      );
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return events;
+  }
+
+  /** The fulfilment records of an order by kind: RESERVATION, PAYMENT, SHIPMENT, ORDER → status. */
+  async fulfilment(orderId: string): Promise<Record<string, string>> {
+    const page = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.sagaOutput('FulfilmentTableName'),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Object.fromEntries(
+      (page.Items ?? []).filter((i) => i.status).map((i) => [String(i.sk), String(i.status)]),
+    );
+  }
+
+  /** A SKU's stock record, or undefined before its first reservation. */
+  async stock(sku: string): Promise<{ available: number; reserved: number } | undefined> {
+    const result = await this.ddb.send(
+      new GetCommand({
+        TableName: this.sagaOutput('FulfilmentTableName'),
+        Key: { pk: `SKU#${sku}`, sk: 'STOCK' },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item
+      ? { available: Number(result.Item.available), reserved: Number(result.Item.reserved ?? 0) }
+      : undefined;
+  }
+
+  /** Wait for an order's saga to end; returns its final description. */
+  async sagaEnd(orderId: string, timeoutMs = 120_000): Promise<DescribeExecutionCommandOutput> {
+    return waitFor(
+      `the saga of ${orderId} to end`,
+      async () => {
+        const execution = await this.execution(orderId);
+        return execution && execution.status !== 'RUNNING' ? execution : undefined;
+      },
+      { timeoutMs, intervalMs: 500 },
+    );
   }
 
   busOutput(key: string): string {

@@ -9,7 +9,7 @@ import { connect, settled, waitFor } from './support.js';
 
 const app = connect();
 
-type Destination = RouteQueueName | 'outcomes';
+type Destination = RouteQueueName | 'outcomes' | 'saga';
 interface Row {
   readonly name: string;
   readonly orderId: string;
@@ -52,27 +52,28 @@ const raw = (
 };
 
 // Each row: an event, and exactly the destinations its content must reach. `outcomes` is the
-// SNS fan-out (observed through the consumers' ledger).
+// SNS fan-out (observed through the consumers' ledger); `saga` is the fulfilment saga's intake
+// route (observed as a started execution, or, for a body its starter rejects, in its DLQ).
 const ROWS: Row[] = [
-  placed('a regular web order', { total: 120 }, ['intake', 'analytics']),
+  placed('a regular web order', { total: 120 }, ['saga', 'analytics']),
   placed('an order of exactly 1000 (numeric boundary)', { total: 1000 }, [
-    'intake',
+    'saga',
     'fraudReview',
     'analytics',
   ]),
-  placed('an order of 999.99 from a regular customer', { total: 999.99 }, ['intake', 'analytics']),
+  placed('an order of 999.99 from a regular customer', { total: 999.99 }, ['saga', 'analytics']),
   placed('a new customer at exactly 500 (open range)', { total: 500, customerTier: 'new' }, [
-    'intake',
+    'saga',
     'analytics',
   ]),
   placed('a new customer at 500.01 ($or, second branch)', { total: 500.01, customerTier: 'new' }, [
-    'intake',
+    'saga',
     'fraudReview',
     'analytics',
   ]),
-  placed('a partner channel (prefix)', { channel: 'partner-acme' }, ['intake', 'partner', 'analytics']),
-  placed('a channel that only resembles a partner', { channel: 'partnerships' }, ['intake', 'analytics']),
-  placed('a unicode partner channel', { channel: 'partner-münchen-✓' }, ['intake', 'partner', 'analytics']),
+  placed('a partner channel (prefix)', { channel: 'partner-acme' }, ['saga', 'partner', 'analytics']),
+  placed('a channel that only resembles a partner', { channel: 'partnerships' }, ['saga', 'analytics']),
+  placed('a unicode partner channel', { channel: 'partner-münchen-✓' }, ['saga', 'partner', 'analytics']),
   placed(
     'a gift SKU among other lines (suffix inside an array)',
     {
@@ -82,28 +83,28 @@ const ROWS: Row[] = [
       ],
       total: 22,
     },
-    ['intake', 'giftWrap', 'analytics'],
+    ['saga', 'giftWrap', 'analytics'],
   ),
   placed(
     'a gift SKU with a coupon (not exists fails)',
     { items: [{ sku: 'MUG-GIFT', quantity: 1, unitPrice: 12 }], total: 12, couponCode: 'XMAS' },
-    ['intake', 'promotions', 'analytics'],
+    ['saga', 'promotions', 'analytics'],
   ),
-  placed('a coupon (exists)', { couponCode: 'WELCOME10' }, ['intake', 'promotions', 'analytics']),
-  placed('large test traffic (anything-but)', { channel: 'test', total: 5000 }, ['intake', 'fraudReview']),
+  placed('a coupon (exists)', { couponCode: 'WELCOME10' }, ['saga', 'promotions', 'analytics']),
+  placed('large test traffic (anything-but)', { channel: 'test', total: 5000 }, ['saga', 'fraudReview']),
   raw(
     'a total sent as a string (wrong type: no numeric match)',
     (d) => {
       d.total = '1500';
     },
-    ['intake', 'analytics'],
+    ['saga', 'analytics'],
   ),
   raw(
     'no channel at all (missing field: anything-but does not match)',
     (d) => {
       delete d.channel;
     },
-    ['intake'],
+    ['saga'],
   ),
   raw('OrderPlaced from another source', () => {}, [], 'com.example.elsewhere'),
   raw(
@@ -140,6 +141,15 @@ describe('the orders bus routes each event to exactly the targets its content se
     seen.add(where);
     received.set(orderId, seen);
   };
+  const recordSagaIntake = async () => {
+    const rejected = await app.peek(app.sagaOutput('SagaIntakeDlqUrl'));
+    for (const row of ROWS) {
+      if (received.get(row.orderId)?.has('saga')) continue;
+      if ((await app.execution(row.orderId)) || rejected.some((m) => m.Body?.includes(row.orderId))) {
+        record(row.orderId, 'saga');
+      }
+    }
+  };
   const drainAll = async () => {
     for (const q of ROUTE_QUEUES)
       for (const body of await app.drain(app.routeQueueUrl(q))) record(orderIdOf(body), q);
@@ -155,11 +165,13 @@ describe('the orders bus routes each event to exactly the targets its content se
         const counts: Record<Effect, number> = await app.effectCounts(row.orderId);
         if (counts.ANALYTICS > 0) record(row.orderId, 'outcomes');
       }
+      await recordSagaIntake();
       return ROWS.every((r) => r.reaches.every((d) => received.get(r.orderId)?.has(d))) ? true : undefined;
     });
     // Anything that should not have been delivered would be there by now too.
     await settled(app);
     await drainAll();
+    await recordSagaIntake();
   });
 
   it.each(ROWS)('$name reaches $reaches and nothing else', ({ orderId, reaches }) => {

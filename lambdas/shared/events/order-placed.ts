@@ -35,6 +35,8 @@ export const OrderPlacedDataSchema = z.object({
   }),
   /** Present only when the customer used one. */
   couponCode: z.string().min(1).optional(),
+  /** The payment provider's token for the customer's payment method. */
+  paymentToken: z.string().min(1).optional(),
 });
 
 export const OrderPlacedSchema = busEventSchema(

@@ -1,0 +1,202 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/clients.js';
+import type { FulfilmentStore } from './fulfilment-store.js';
+
+/**
+ * Key layout (pk / sk):
+ *   SKU#<sku>     STOCK              available, reserved
+ *   ORDER#<id>    RESERVATION        status RESERVED | RELEASED, lines
+ *   ORDER#<id>    PAYMENT            status AUTHORIZED | VOIDED, amount, currency
+ *   ORDER#<id>    PAYMENT_ATTEMPTS   attempts
+ *   ORDER#<id>    SHIPMENT           status CREATED | CANCELLED, country
+ *   ORDER#<id>    ORDER              status CONFIRMED
+ */
+export const fulfilmentKeys = {
+  stock: (sku: string) => ({ pk: `SKU#${sku}`, sk: 'STOCK' }),
+  order: (orderId: string, sk: 'RESERVATION' | 'PAYMENT' | 'PAYMENT_ATTEMPTS' | 'SHIPMENT' | 'ORDER') => ({
+    pk: `ORDER#${orderId}`,
+    sk,
+  }),
+};
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
+
+export class DynamoDbFulfilmentStore implements FulfilmentStore {
+  constructor(private readonly tableName: string) {}
+
+  private async status(
+    orderId: string,
+    sk: 'RESERVATION' | 'PAYMENT' | 'SHIPMENT',
+  ): Promise<string | undefined> {
+    const result = await documentClient().send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: fulfilmentKeys.order(orderId, sk),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item?.status as string | undefined;
+  }
+
+  async reserve(
+    orderId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number; initial: number }>,
+  ): Promise<boolean> {
+    if ((await this.status(orderId, 'RESERVATION')) !== undefined) return true; // done before
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...lines.map((line) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: fulfilmentKeys.stock(line.sku),
+                UpdateExpression: 'SET available = if_not_exists(available, :initial) - :q ADD reserved :q',
+                // A SKU seen for the first time starts with its initial stock.
+                ConditionExpression:
+                  line.initial >= line.quantity
+                    ? 'attribute_not_exists(available) OR available >= :q'
+                    : 'available >= :q',
+                ExpressionAttributeValues: { ':initial': line.initial, ':q': line.quantity },
+              },
+            })),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...fulfilmentKeys.order(orderId, 'RESERVATION'), status: 'RESERVED', lines },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Either a concurrent attempt reserved it first, or some SKU lacks stock.
+      return (await this.status(orderId, 'RESERVATION')) !== undefined;
+    }
+  }
+
+  async release(orderId: string): Promise<'released' | 'nothing-to-release'> {
+    const reservation = await documentClient().send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: fulfilmentKeys.order(orderId, 'RESERVATION'),
+        ConsistentRead: true,
+      }),
+    );
+    if (reservation.Item?.status !== 'RESERVED') return 'nothing-to-release';
+    const lines = reservation.Item.lines as Array<{ sku: string; quantity: number }>;
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...lines.map((line) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: fulfilmentKeys.stock(line.sku),
+                UpdateExpression: 'ADD available :q, reserved :minus',
+                ExpressionAttributeValues: { ':q': line.quantity, ':minus': -line.quantity },
+              },
+            })),
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: fulfilmentKeys.order(orderId, 'RESERVATION'),
+                UpdateExpression: 'SET #status = :released',
+                ConditionExpression: '#status = :reserved',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED' },
+              },
+            },
+          ],
+        }),
+      );
+      return 'released';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'nothing-to-release';
+      throw error;
+    }
+  }
+
+  async countPaymentAttempt(orderId: string): Promise<number> {
+    const result = await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: fulfilmentKeys.order(orderId, 'PAYMENT_ATTEMPTS'),
+        UpdateExpression: 'ADD attempts :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.attempts ?? 1);
+  }
+
+  private async putOnce(item: Record<string, unknown>): Promise<void> {
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // already there: a repeat
+    }
+  }
+
+  private async transition(
+    orderId: string,
+    sk: 'PAYMENT' | 'SHIPMENT',
+    from: string,
+    to: string,
+  ): Promise<boolean> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: fulfilmentKeys.order(orderId, sk),
+          UpdateExpression: 'SET #status = :to',
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':from': from, ':to': to },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async authorizePayment(orderId: string, amount: number, currency: string): Promise<void> {
+    await this.putOnce({
+      ...fulfilmentKeys.order(orderId, 'PAYMENT'),
+      status: 'AUTHORIZED',
+      amount,
+      currency,
+    });
+  }
+
+  async voidPayment(orderId: string): Promise<'voided' | 'nothing-to-void'> {
+    return (await this.transition(orderId, 'PAYMENT', 'AUTHORIZED', 'VOIDED')) ? 'voided' : 'nothing-to-void';
+  }
+
+  async createShipment(orderId: string, country: string): Promise<void> {
+    await this.putOnce({ ...fulfilmentKeys.order(orderId, 'SHIPMENT'), status: 'CREATED', country });
+  }
+
+  async cancelShipment(orderId: string): Promise<'cancelled' | 'nothing-to-cancel'> {
+    return (await this.transition(orderId, 'SHIPMENT', 'CREATED', 'CANCELLED'))
+      ? 'cancelled'
+      : 'nothing-to-cancel';
+  }
+
+  async confirm(orderId: string): Promise<void> {
+    await this.putOnce({ ...fulfilmentKeys.order(orderId, 'ORDER'), status: 'CONFIRMED' });
+  }
+}

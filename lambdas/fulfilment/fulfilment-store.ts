@@ -1,0 +1,17 @@
+/** Port: the fulfilment service's own state. Every write is conditional, so repeats are safe. */
+export interface FulfilmentStore {
+  /** Reserve all lines at once; false when any SKU lacks stock (nothing is reserved then). */
+  reserve(
+    orderId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number; initial: number }>,
+  ): Promise<boolean>;
+  /** Put reserved units back; a no-op unless the order holds a reservation. */
+  release(orderId: string): Promise<'released' | 'nothing-to-release'>;
+  /** Count one more authorization attempt; returns the count so far. */
+  countPaymentAttempt(orderId: string): Promise<number>;
+  authorizePayment(orderId: string, amount: number, currency: string): Promise<void>;
+  voidPayment(orderId: string): Promise<'voided' | 'nothing-to-void'>;
+  createShipment(orderId: string, country: string): Promise<void>;
+  cancelShipment(orderId: string): Promise<'cancelled' | 'nothing-to-cancel'>;
+  confirm(orderId: string): Promise<void>;
+}

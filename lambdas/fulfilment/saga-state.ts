@@ -1,0 +1,28 @@
+import * as z from 'zod';
+import { EventMetadataSchema } from '../shared/events/envelope.js';
+import type { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
+import { OrderPlacedDataSchema } from '../shared/events/order-placed.js';
+
+/** What the saga starts with: the order and the metadata of the OrderPlaced that caused it. */
+export const SagaInputSchema = z.looseObject({
+  order: OrderPlacedDataSchema,
+  metadata: EventMetadataSchema,
+});
+export type SagaInput = z.infer<typeof SagaInputSchema>;
+
+/** What a step returns: `OK`, or a business outcome the saga branches on. */
+export type StepResult =
+  | { outcome: 'OK' }
+  | { outcome: 'DECLINED'; reason: z.infer<typeof CancellationReasonSchema> };
+
+export const OK: StepResult = { outcome: 'OK' };
+export const declined = (reason: z.infer<typeof CancellationReasonSchema>): StepResult => ({
+  outcome: 'DECLINED',
+  reason,
+});
+
+/** After the compensations the saga adds which step failed and why. */
+export const CompensatedStateSchema = SagaInputSchema.extend({
+  failure: z.looseObject({ step: z.string(), reason: z.string() }),
+});
+export type CompensatedState = z.infer<typeof CompensatedStateSchema>;

@@ -1,0 +1,112 @@
+import { TransientError } from '../shared/errors.js';
+import { OrderCancelledContract, OrderConfirmedContract } from '../shared/events/catalog.js';
+import { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
+import type { EventPublisher, PublishedEvent } from '../shared/publisher.js';
+import type { FulfilmentStore } from './fulfilment-store.js';
+import { type CompensatedState, declined, OK, type SagaInput, type StepResult } from './saga-state.js';
+import {
+  FLAKY_FAILURES,
+  initialStock,
+  PAYMENT_TOKENS,
+  UNAVAILABLE_CUSTOMER,
+  UNSHIPPABLE_COUNTRY,
+} from './simulation.js';
+
+/** Reserve every line's stock, all or nothing. */
+export async function reserveStock({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
+  const bySku = new Map<string, number>();
+  for (const line of order.items) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
+  const lines = [...bySku].map(([sku, quantity]) => ({ sku, quantity, initial: initialStock(sku) }));
+  if (lines.some((l) => l.initial === 0)) return declined('OUT_OF_STOCK');
+  return (await store.reserve(order.orderId, lines)) ? OK : declined('OUT_OF_STOCK');
+}
+
+export async function releaseStock({ order }: SagaInput, store: FulfilmentStore) {
+  return { released: (await store.release(order.orderId)) === 'released' };
+}
+
+export async function authorizePayment({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
+  const token = order.paymentToken ?? PAYMENT_TOKENS.default;
+  if (token === PAYMENT_TOKENS.declined) return declined('PAYMENT_DECLINED');
+  if (token === PAYMENT_TOKENS.flaky) {
+    const attempt = await store.countPaymentAttempt(order.orderId);
+    if (attempt <= FLAKY_FAILURES)
+      throw new TransientError(`payment provider timed out (attempt ${attempt})`);
+  }
+  await store.authorizePayment(order.orderId, order.total, order.currency);
+  return OK;
+}
+
+export async function voidPayment({ order }: SagaInput, store: FulfilmentStore) {
+  return { voided: (await store.voidPayment(order.orderId)) === 'voided' };
+}
+
+export async function createShipment({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
+  if (order.shippingAddress.country === UNSHIPPABLE_COUNTRY) return declined('SHIPPING_UNAVAILABLE');
+  await store.createShipment(order.orderId, order.shippingAddress.country);
+  return OK;
+}
+
+export async function cancelShipment({ order }: SagaInput, store: FulfilmentStore) {
+  return { cancelled: (await store.cancelShipment(order.orderId)) === 'cancelled' };
+}
+
+export async function confirmOrder({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
+  if (order.customerId === UNAVAILABLE_CUSTOMER) throw new Error('order store unavailable for this customer');
+  await store.confirm(order.orderId);
+  return OK;
+}
+
+const cause = (state: SagaInput) => ({
+  eventId: state.metadata.eventId,
+  correlationId: state.metadata.correlationId,
+});
+
+/** The saga's happy ending: OrderConfirmed on the bus, caused by the OrderPlaced. */
+export async function publishConfirmed(
+  state: SagaInput,
+  publisher: EventPublisher,
+): Promise<PublishedEvent[]> {
+  const { order } = state;
+  return publisher.publish([
+    {
+      contract: OrderConfirmedContract,
+      idempotencyKey: `${order.orderId}:confirmed`,
+      cause: cause(state),
+      data: {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        customerEmail: order.customerEmail,
+        total: order.total,
+        currency: order.currency,
+        channel: order.channel,
+        itemCount: order.items.reduce((n, l) => n + l.quantity, 0),
+      },
+    },
+  ]);
+}
+
+/** After the compensations: OrderCancelled with the reason the saga stopped for. */
+export async function publishCancelled(
+  state: CompensatedState,
+  publisher: EventPublisher,
+): Promise<PublishedEvent[]> {
+  const { order } = state;
+  const reason = CancellationReasonSchema.safeParse(state.failure.reason);
+  return publisher.publish([
+    {
+      contract: OrderCancelledContract,
+      idempotencyKey: `${order.orderId}:cancelled`,
+      cause: cause(state),
+      data: {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        customerEmail: order.customerEmail,
+        total: order.total,
+        currency: order.currency,
+        channel: order.channel,
+        reason: reason.success ? reason.data : 'TECHNICAL_FAILURE',
+      },
+    },
+  ]);
+}

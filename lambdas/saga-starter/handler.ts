@@ -1,0 +1,17 @@
+import { requireEnv } from '../shared/env.js';
+import { OrderPlacedSchema } from '../shared/events/order-placed.js';
+import { logger } from '../shared/powertools.js';
+import { createSqsConsumer } from '../shared/sqs-consumer.js';
+import { startSaga } from './start-saga.js';
+import { StepFunctionsStarter } from './step-functions-starter.js';
+
+const starter = new StepFunctionsStarter(requireEnv('STATE_MACHINE_ARN'));
+
+export const handler = createSqsConsumer({
+  schema: OrderPlacedSchema,
+  handle: async (event) => {
+    const started = await startSaga(event, starter);
+    if (started.result === 'already-started') logger.info('Saga already running for this order', started);
+    return started;
+  },
+});

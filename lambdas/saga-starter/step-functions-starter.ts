@@ -1,0 +1,26 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { tracer } from '../shared/powertools.js';
+import type { SagaStarter } from './start-saga.js';
+
+export class StepFunctionsStarter implements SagaStarter {
+  private readonly client = tracer.captureAWSv3Client(new SFNClient({}));
+
+  constructor(private readonly stateMachineArn: string) {}
+
+  async start(name: string, input: unknown): Promise<'started' | 'already-started'> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+      return 'started';
+    } catch (error) {
+      // Standard workflows keep names unique for 90 days: the run already exists.
+      if (error instanceof ExecutionAlreadyExists) return 'already-started';
+      throw error;
+    }
+  }
+}

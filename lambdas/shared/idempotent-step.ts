@@ -1,0 +1,54 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { dynamoClient } from './clients.js';
+import { requireEnv } from './env.js';
+import { logger } from './powertools.js';
+import { expirySeconds } from './sqs-consumer.js';
+
+export interface IdempotentStepOptions {
+  /** JMESPath of the key inside the input, e.g. `order.orderId`; the function name is prefixed. */
+  readonly keyPath: string;
+  /** @default DynamoDBPersistenceLayer on IDEMPOTENCY_TABLE_NAME */
+  readonly persistenceStore?: BasePersistenceLayer;
+}
+
+/**
+ * A Lambda handler for a Step Functions task: validates the input with its schema (a bad input
+ * is a bug upstream: it throws, and the saga treats it as a technical fault) and runs the step
+ * at most once per key; a repeat returns the stored result. A throw deletes the in-progress
+ * record, so Step Functions' retry runs the step again.
+ */
+export function idempotentStep<TSchema extends z.ZodType, TResult>(
+  schema: TSchema,
+  step: (input: z.infer<TSchema>) => Promise<TResult>,
+  options: IdempotentStepOptions,
+): (event: unknown, context: Context) => Promise<TResult> {
+  const persistenceStore =
+    options.persistenceStore ??
+    new DynamoDBPersistenceLayer({
+      tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
+      awsSdkV3Client: dynamoClient(),
+    });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: options.keyPath,
+    expiresAfterSeconds: expirySeconds(process.env.IDEMPOTENCY_EXPIRY_SECONDS),
+    throwOnNoIdempotencyKey: true,
+  });
+  const once = makeIdempotent(step, { persistenceStore, config });
+  return async (event, context) => {
+    config.registerLambdaContext(context);
+    logger.addContext(context);
+    const parsed = schema.safeParse(event);
+    if (!parsed.success) {
+      const reason = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      logger.error('Step input rejected', { reason });
+      throw new Error(`step input is invalid: ${reason}`);
+    }
+    return once(parsed.data);
+  };
+}

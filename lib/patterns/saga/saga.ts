@@ -1,0 +1,275 @@
+import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** The field a step's result must carry: `'OK'` to go on, anything else is a business failure. */
+export const OUTCOME_OK = 'OK';
+
+export interface SagaRetry {
+  /** @default Duration.seconds(1) */
+  readonly interval?: Duration;
+  /** Attempts after the first. Range 0-99. @default 3 */
+  readonly maxAttempts?: number;
+  /** @default 2 */
+  readonly backoffRate?: number;
+  /** Ceiling of one wait. @default Duration.seconds(30) */
+  readonly maxDelay?: Duration;
+}
+
+export interface SagaStep {
+  /** PascalCase name, unique in the saga: becomes state names and `$.results.<name>`. */
+  readonly name: string;
+  /**
+   * Does the step. Gets the saga state; returns `{ outcome: 'OK', ... }`, or a business
+   * outcome such as `{ outcome: 'DECLINED', reason: 'PAYMENT_DECLINED' }` that stops the saga.
+   * Throws only for technical faults, which are retried and then compensated.
+   */
+  readonly action: lambda.IFunction;
+  /** Undoes the step; must be idempotent and a no-op when there is nothing to undo. @default none */
+  readonly compensation?: lambda.IFunction;
+  /** @default the saga's retry */
+  readonly retry?: SagaRetry;
+  /** @default the saga's taskTimeout */
+  readonly timeout?: Duration;
+}
+
+export interface SagaProps {
+  /** The steps, in order. 1-20. */
+  readonly steps: readonly SagaStep[];
+  /** Runs after the last step succeeded, e.g. to publish the outcome. @default nothing */
+  readonly onSuccess?: lambda.IFunction;
+  /**
+   * Runs after the compensations, with `$.failure = { step, reason }`, e.g. to publish a
+   * cancellation. @default nothing
+   */
+  readonly onCompensated?: lambda.IFunction;
+  /**
+   * STANDARD: exactly-once start per execution name, up to a year, priced per state transition.
+   * EXPRESS: at-least-once, up to 5 minutes, priced per request and duration.
+   * @default sfn.StateMachineType.STANDARD
+   */
+  readonly stateMachineType?: sfn.StateMachineType;
+  /** Retry of every task (actions, compensations, hooks). */
+  readonly retry?: SagaRetry;
+  /** Timeout of each task. @default Duration.seconds(30) */
+  readonly taskTimeout?: Duration;
+  /** Timeout of a whole execution. @default Duration.minutes(5) */
+  readonly timeout?: Duration;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default sfn.LogLevel.ALL */
+  readonly logLevel?: sfn.LogLevel;
+}
+
+/**
+ * A saga on Step Functions: runs the actions in order; when a step returns a business failure
+ * or fails for good after its retries, runs the compensations of the steps that completed, in
+ * reverse order, then ends failed-and-compensated. Every task retries with exponential backoff
+ * and full jitter and has a timeout; faults are caught as `States.ALL`, never by error name.
+ *
+ * @see https://docs.aws.amazon.com/prescriptive-guidance/latest/cloud-design-patterns/saga.html
+ */
+export class Saga extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly logGroup: logs.LogGroup;
+  public readonly failedAlarm: cloudwatch.Alarm;
+  /** Names of the compensation states in the order they run (last completed step first). */
+  public readonly compensationOrder: string[];
+
+  constructor(scope: Construct, id: string, props: SagaProps) {
+    super(scope, id);
+    validate(props);
+    const retry = props.retry ?? {};
+    const taskTimeout = props.taskTimeout ?? Duration.seconds(30);
+
+    const invoke = (
+      name: string,
+      fn: lambda.IFunction,
+      resultPath: string,
+      stepRetry?: SagaRetry,
+      timeout?: Duration,
+    ) => {
+      const task = new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        resultPath,
+        taskTimeout: sfn.Timeout.duration(timeout ?? taskTimeout),
+      });
+      const r = { ...retry, ...stepRetry };
+      task.addRetry({
+        errors: [sfn.Errors.ALL],
+        interval: r.interval ?? Duration.seconds(1),
+        maxAttempts: r.maxAttempts ?? 3,
+        backoffRate: r.backoffRate ?? 2,
+        maxDelay: r.maxDelay ?? Duration.seconds(30),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      return task;
+    };
+
+    // Compensations: one chain entered at the last step's check, so the last completed step is
+    // undone first; each runs only if its step completed OK.
+    const compensated = new sfn.Pass(this, 'Compensated');
+    let compensationEntry: sfn.IChainable = compensated;
+    this.compensationOrder = [];
+    for (const step of props.steps) {
+      if (!step.compensation) continue;
+      const task = invoke(
+        `Compensate${step.name}`,
+        step.compensation,
+        `$.compensations.${step.name}`,
+        step.retry,
+        step.timeout,
+      );
+      // A compensation that fails for good needs a person: stop loudly, do not pretend.
+      task.addCatch(
+        new sfn.Fail(this, `Compensate${step.name}Failed`, {
+          error: 'CompensationFailed',
+          cause: `Compensating ${step.name} failed`,
+        }),
+        {
+          errors: [sfn.Errors.ALL],
+          resultPath: '$.compensationError',
+        },
+      );
+      const completed = sfn.Condition.and(
+        sfn.Condition.isPresent(`$.results.${step.name}.outcome`),
+        sfn.Condition.stringEquals(`$.results.${step.name}.outcome`, OUTCOME_OK),
+      );
+      compensationEntry = new sfn.Choice(this, `Did${step.name}Complete`)
+        .when(completed, task.next(compensationEntry))
+        .otherwise(compensationEntry);
+      this.compensationOrder.unshift(`Compensate${step.name}`);
+    }
+
+    const failed = new sfn.Fail(this, 'FailedAndCompensated', {
+      error: 'SagaCompensated',
+      causePath: '$.failure.reason',
+    });
+    if (props.onCompensated) {
+      compensated.next(invoke('OnCompensated', props.onCompensated, '$.onCompensated')).next(failed);
+    } else {
+      compensated.next(failed);
+    }
+
+    // Actions, in order; each followed by a Choice on its business outcome.
+    const succeeded = new sfn.Succeed(this, 'Succeeded');
+    const onSuccess: sfn.IChainable = props.onSuccess
+      ? invoke('OnSuccess', props.onSuccess, '$.onSuccess').next(succeeded)
+      : succeeded;
+    let next: sfn.IChainable = onSuccess;
+    for (const step of [...props.steps].reverse()) {
+      const action = invoke(step.name, step.action, `$.results.${step.name}`, step.retry, step.timeout);
+      const technical = new sfn.Pass(this, `${step.name}Faulted`, {
+        parameters: { step: step.name, reason: 'TECHNICAL_FAILURE', 'error.$': '$.failure.error' },
+        resultPath: '$.failure',
+      });
+      action.addCatch(technical, { errors: [sfn.Errors.ALL], resultPath: '$.failure.error' });
+      technical.next(compensationEntry);
+      const declined = new sfn.Pass(this, `${step.name}Declined`, {
+        parameters: { step: step.name, 'reason.$': `$.results.${step.name}.reason` },
+        resultPath: '$.failure',
+      }).next(compensationEntry);
+      const check = new sfn.Choice(this, `${step.name}Succeeded?`)
+        .when(sfn.Condition.stringEquals(`$.results.${step.name}.outcome`, OUTCOME_OK), next)
+        .otherwise(declined);
+      next = action.next(check);
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(next),
+      stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
+      timeout: props.timeout ?? Duration.minutes(5),
+      tracingEnabled: true,
+      logs: {
+        destination: this.logGroup,
+        level: props.logLevel ?? sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      encryptionConfiguration: new sfn.AwsOwnedEncryptionConfiguration(),
+    });
+
+    acknowledgeInvokeWildcards(this.stateMachine, [
+      ...props.steps.flatMap((s) => [s.action, ...(s.compensation ? [s.compensation] : [])]),
+      ...(props.onSuccess ? [props.onSuccess] : []),
+      ...(props.onCompensated ? [props.onCompensated] : []),
+    ]);
+
+    this.failedAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
+      alarmDescription: `Executions of ${this.node.path} failed without completing their compensations.`,
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+/** The findings cdk-nag raises on the grants Step Functions needs, each with its reason. */
+function acknowledgeInvokeWildcards(stateMachine: sfn.StateMachine, functions: lambda.IFunction[]): void {
+  const findings = new Set<string>();
+  for (const fn of functions) {
+    const resource = fn.node.defaultChild;
+    if (!(resource instanceof CfnResource)) continue;
+    const stack = Stack.of(resource);
+    findings.add(`AwsSolutions-IAM5[Resource::<${stack.resolve(stack.getLogicalId(resource))}.Arn>:*]`);
+  }
+  Validations.of(stateMachine.role).acknowledge(
+    ...[...findings].map((id) => ({
+      id,
+      reason: "LambdaInvoke grants the saga's own function and its versions (ARN:*); no other function.",
+    })),
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray and CloudWatch Logs delivery actions support no resource-level permissions.',
+    },
+  );
+}
+
+function validate(props: SagaProps): void {
+  if (props.steps.length < 1 || props.steps.length > 20) {
+    throw new Error(`Saga: a saga has 1 to 20 steps, got ${props.steps.length}.`);
+  }
+  const names = new Set<string>();
+  for (const step of props.steps) {
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(step.name)) {
+      throw new Error(
+        `Saga: step name '${step.name}' must be PascalCase letters and digits (it names states and JSON paths).`,
+      );
+    }
+    if (names.has(step.name)) throw new Error(`Saga: step name '${step.name}' is used twice.`);
+    names.add(step.name);
+  }
+  for (const r of [props.retry, ...props.steps.map((s) => s.retry)]) {
+    if (
+      r?.maxAttempts !== undefined &&
+      !Token.isUnresolved(r.maxAttempts) &&
+      (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0 || r.maxAttempts > 99)
+    ) {
+      throw new Error(`Saga: retry maxAttempts must be a whole number from 0 to 99, got ${r.maxAttempts}.`);
+    }
+    if (r?.backoffRate !== undefined && r.backoffRate < 1) {
+      throw new Error(`Saga: retry backoffRate must be at least 1, got ${r.backoffRate}.`);
+    }
+  }
+  const timeout = props.timeout;
+  if (
+    props.stateMachineType === sfn.StateMachineType.EXPRESS &&
+    timeout &&
+    !timeout.isUnresolved() &&
+    timeout.toSeconds() > 300
+  ) {
+    throw new Error(
+      `Saga: an EXPRESS state machine runs at most 5 minutes, got a timeout of ${timeout.toHumanString()}.`,
+    );
+  }
+}

@@ -1,0 +1,116 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { EventRoute } from '../patterns/event-router/index.js';
+import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
+import { QueueConsumer } from '../patterns/queue-consumer/index.js';
+import { ReliableQueue } from '../patterns/reliable-queue/index.js';
+import { Saga } from '../patterns/saga/index.js';
+import { lambdaEntry, NodeFunction } from '../shared/node-function.js';
+import { ORDER_ROUTES } from './order-routes.js';
+
+export interface OrderFulfilmentStackProps extends StackProps {
+  /** The orders bus: OrderPlaced comes from it, OrderConfirmed / OrderCancelled go back to it. */
+  readonly bus: events.IEventBus;
+  /**
+   * STANDARD (exactly-once start per order id) or EXPRESS (cheaper, at-least-once).
+   * @default STANDARD
+   */
+  readonly stateMachineType?: sfn.StateMachineType;
+}
+
+/** The saga's tasks: the export of lambdas/fulfilment/handler.ts each function runs. */
+const TASKS = [
+  'reserveStock',
+  'releaseStock',
+  'authorizePayment',
+  'voidPayment',
+  'createShipment',
+  'cancelShipment',
+  'confirmOrder',
+  'publishConfirmed',
+  'publishCancelled',
+] as const;
+type Task = (typeof TASKS)[number];
+
+/**
+ * Order fulfilment: OrderPlaced on the bus → intake queue → a starter that runs the saga once
+ * per order (execution name = order id) → reserve stock, authorize payment, create shipment,
+ * confirm; on a business refusal or a fault that outlives its retries, the completed steps are
+ * compensated in reverse and the saga publishes OrderCancelled with the reason, else
+ * OrderConfirmed.
+ */
+export class OrderFulfilmentStack extends Stack {
+  public readonly saga: Saga;
+  public readonly table: dynamodb.Table;
+  public readonly intake: ReliableQueue;
+  public readonly functions: Record<Task, NodeFunction>;
+
+  constructor(scope: Construct, id: string, props: OrderFulfilmentStackProps) {
+    super(scope, id, props);
+    const idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
+    this.table = new dynamodb.Table(this, 'Fulfilment', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const fn = (task: Task) => {
+      const f = new NodeFunction(this, `${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
+        entry: lambdaEntry('fulfilment'),
+        handler: task,
+        serviceName: 'fulfilment',
+        timeout: Duration.seconds(10),
+        environment: {
+          FULFILMENT_TABLE_NAME: this.table.tableName,
+          IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
+          EVENT_BUS_NAME: props.bus.eventBusName,
+        },
+      });
+      this.table.grantReadWriteData(f);
+      idempotency.grantReadWrite(f);
+      return f;
+    };
+    this.functions = Object.fromEntries(TASKS.map((t) => [t, fn(t)])) as Record<Task, NodeFunction>;
+    props.bus.grantPutEventsTo(this.functions.publishConfirmed);
+    props.bus.grantPutEventsTo(this.functions.publishCancelled);
+
+    const f = this.functions;
+    this.saga = new Saga(this, 'Saga', {
+      stateMachineType: props.stateMachineType,
+      steps: [
+        { name: 'ReserveStock', action: f.reserveStock, compensation: f.releaseStock },
+        { name: 'AuthorizePayment', action: f.authorizePayment, compensation: f.voidPayment },
+        { name: 'CreateShipment', action: f.createShipment, compensation: f.cancelShipment },
+        { name: 'ConfirmOrder', action: f.confirmOrder },
+      ],
+      onSuccess: f.publishConfirmed,
+      onCompensated: f.publishCancelled,
+      taskTimeout: Duration.seconds(15),
+    });
+
+    this.intake = new ReliableQueue(this, 'SagaIntakeQueue', { maxReceiveCount: 5 });
+    new EventRoute(this, 'SagaIntakeRoute', {
+      ...ORDER_ROUTES.intake,
+      bus: props.bus,
+      targets: [{ queue: this.intake.queue }],
+    });
+    const starter = new QueueConsumer(this, 'SagaStarter', {
+      source: this.intake,
+      entry: lambdaEntry('saga-starter'),
+      idempotencyTable: idempotency.table,
+      environment: { STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn },
+    });
+    this.saga.stateMachine.grantStartExecution(starter.function);
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.saga.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'FulfilmentTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SagaIntakeQueueUrl', { value: this.intake.queue.queueUrl });
+    new CfnOutput(this, 'SagaIntakeDlqUrl', { value: this.intake.deadLetterQueue.queueUrl });
+  }
+}
