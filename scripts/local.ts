@@ -14,6 +14,7 @@ import {
   placeOrder,
 } from './lib/order-events.js';
 import { fail, progress, runMain } from './lib/progress.js';
+import { describePath, sagaPath } from './lib/saga.js';
 
 const USAGE = `Usage: npm run local            start (or reuse) the emulator, deploy, and show events flowing
        npm run local:down       stop the emulator that npm run local started
@@ -84,12 +85,51 @@ async function busRouting(app: AppClient, id: (n: string) => string): Promise<vo
   );
 }
 
+async function sagaPaths(app: AppClient, id: (n: string) => string): Promise<void> {
+  const orders: Array<{ label: string; request: ReturnType<typeof placeOrder> }> = [
+    { label: 'happy path', request: placeOrder({ orderId: id('3001') }) },
+    {
+      label: 'sold-out SKU',
+      request: placeOrder({
+        orderId: id('3002'),
+        items: [{ sku: 'SOLDOUT-LAMP', quantity: 1, unitPrice: 120 }],
+      }),
+    },
+    { label: 'card declined', request: placeOrder({ orderId: id('3003'), paymentToken: 'tok_declined' }) },
+    {
+      label: 'no carrier to AQ',
+      request: placeOrder({ orderId: id('3004'), shippingAddress: { country: 'AQ', postalCode: '9999' } }),
+    },
+    {
+      label: 'flaky payment provider',
+      request: placeOrder({ orderId: id('3005'), paymentToken: 'tok_flaky' }),
+    },
+    {
+      label: 'order store down',
+      request: placeOrder({ orderId: id('3006'), customerId: 'cust-unavailable' }),
+    },
+  ];
+  progress.step('Placing orders that take each path through the fulfilment saga (Step Functions)');
+  await app.publisher.publish(orders.map((o) => o.request));
+  await app.publisher.publish([orders[0]?.request ?? placeOrder()]);
+  progress.info(`${orders.length} orders placed, the first one twice (its saga must still run once)`);
+  const ends = await Promise.all(orders.map((o) => app.sagaEnd(o.request.data.orderId)));
+  console.log("\nEach order's path through the saga (npm run saga:status -- <orderId> for details):");
+  for (const [i, o] of orders.entries()) {
+    const end = ends[i];
+    const verdict = end?.status === 'SUCCEEDED' ? 'CONFIRMED' : `CANCELLED (${end?.cause})`;
+    console.log(`  ${o.request.data.orderId}  ${o.label.padEnd(22)} ${verdict}`);
+    console.log(`      ${describePath(sagaPath(await app.history(o.request.data.orderId)))}`);
+  }
+}
+
 async function demo(endpoint: string): Promise<void> {
   const app = new AppClient(endpoint);
   const run = randomUUID().slice(0, 6);
   const id = (n: string) => `demo-${run}-${n}`;
 
   await busRouting(app, id);
+  await sagaPaths(app, id);
 
   const outcomes: Array<{ label: string; request: PublishRequest<z.ZodType> }> = [
     {
