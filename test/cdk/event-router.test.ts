@@ -509,7 +509,7 @@ describe('EventRoute validation', () => {
     );
   });
 
-  it("fails if the router's maxEventAge is out of range when a route is added", () => {
+  it("fails if the router's maxEventAge is out of range", () => {
     // GIVEN / WHEN / THEN
     expect(() => routeToQueue({ router: { maxEventAge: Duration.days(2) } })).toThrow(
       /maxEventAge must be from 60 seconds to 24 hours/,

@@ -99,21 +99,30 @@ function toTarget(
   return new targets.SnsTopic(t.topic, { ...retry, message: t.input });
 }
 
+function validateRetry(who: string, maxEventAge?: Duration, retryAttempts?: number): void {
+  if (
+    maxEventAge &&
+    !maxEventAge.isUnresolved() &&
+    (maxEventAge.toSeconds() < 60 || maxEventAge.toSeconds() > 86_400)
+  ) {
+    throw new Error(
+      `${who}: maxEventAge must be from 60 seconds to 24 hours, got ${maxEventAge.toHumanString()}.`,
+    );
+  }
+  if (
+    retryAttempts !== undefined &&
+    !Token.isUnresolved(retryAttempts) &&
+    (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185)
+  ) {
+    throw new Error(`${who}: retryAttempts must be a whole number from 0 to 185, got ${retryAttempts}.`);
+  }
+}
+
 function validateRoute(props: EventRouteProps, maxEventAge: Duration, retryAttempts: number): void {
   if (props.targets.length < 1 || props.targets.length > 5) {
     throw new Error(`EventRoute: a rule takes 1 to 5 targets, got ${props.targets.length}.`);
   }
-  if (!maxEventAge.isUnresolved() && (maxEventAge.toSeconds() < 60 || maxEventAge.toSeconds() > 86_400)) {
-    throw new Error(
-      `EventRoute: maxEventAge must be from 60 seconds to 24 hours, got ${maxEventAge.toHumanString()}.`,
-    );
-  }
-  if (
-    !Token.isUnresolved(retryAttempts) &&
-    (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185)
-  ) {
-    throw new Error(`EventRoute: retryAttempts must be a whole number from 0 to 185, got ${retryAttempts}.`);
-  }
+  validateRetry('EventRoute', maxEventAge, retryAttempts);
   if (props.deadLetterQueue?.fifo) {
     throw new Error('EventRoute: EventBridge cannot dead-letter to a FIFO queue; pass a standard queue.');
   }
@@ -134,7 +143,8 @@ export interface ArchiveOptions {
   readonly retention?: Duration;
   /**
    * Which events to archive.
-   * @default every event on the bus from the given sources, or all when none given
+   * @default every event that this account puts on the bus (events forwarded from other
+   * accounts are not archived unless you pass a pattern that admits them)
    */
   readonly pattern?: events.EventPattern;
 }
@@ -170,6 +180,7 @@ export class EventRouter extends Construct {
 
   constructor(scope: Construct, id: string, props: EventRouterProps = {}) {
     super(scope, id);
+    validateRetry('EventRouter', props.maxEventAge, props.retryAttempts);
     this.retry = { maxEventAge: props.maxEventAge, retryAttempts: props.retryAttempts };
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName });
 
