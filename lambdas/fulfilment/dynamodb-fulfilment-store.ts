@@ -20,8 +20,19 @@ export const fulfilmentKeys = {
   }),
 };
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
+/**
+ * A write refused by its condition (the state is not what the step expects), as opposed to a
+ * conflict with a concurrent transaction or throttling, which are faults worth retrying.
+ */
+const isConditionFailure = (error: unknown) => {
+  if (error instanceof ConditionalCheckFailedException) return true;
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return (
+    codes.includes('ConditionalCheckFailed') &&
+    codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed')
+  );
+};
 
 export class DynamoDbFulfilmentStore implements FulfilmentStore {
   constructor(private readonly tableName: string) {}

@@ -5,9 +5,14 @@ export interface SagaStarter {
   start(name: string, input: unknown): Promise<'started' | 'already-started'>;
 }
 
-/** Step Functions execution names: 1-80 characters, none of whitespace or < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : / */
+/**
+ * Step Functions execution names: 1-80 characters, none of whitespace, control characters or
+ * < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /. Cut by code points so no surrogate pair is split.
+ */
 export function executionName(orderId: string): string {
-  return orderId.replace(/[\s<>{}[\]?*"#%\\^|~`$&,;:/]/g, '_').slice(0, 80);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what must go.
+  const safe = orderId.replace(/[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/g, '_');
+  return [...safe].slice(0, 80).join('');
 }
 
 /**

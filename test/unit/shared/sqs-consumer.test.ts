@@ -385,10 +385,7 @@ describe('createSqsConsumer on a FIFO queue', () => {
     expect(handled).toEqual(['ord-b#1', 'ord-a#1']);
   });
 
-  // KNOWN BUG (lambdas/shared/sqs-consumer.ts, the FIFO processPartialResponse call): the
-  // SqsFifoPartialProcessorAsync is not given `skipGroupOnError: true`, so the first failure
-  // short-circuits the rest of the batch, every group included, instead of only its own group.
-  // Marked `.fails` to keep the suite green until it is fixed; then drop `.fails`.
+  // One failing order must not hold up the other orders (message groups) of the batch.
   it('keeps processing another message group after one group failed', async () => {
     const { consume, applied } = projection('ord-a');
     const response = await consume(

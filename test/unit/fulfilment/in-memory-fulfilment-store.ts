@@ -1,0 +1,143 @@
+import type { FulfilmentStore } from '../../../lambdas/fulfilment/fulfilment-store.js';
+
+type Line = { sku: string; quantity: number; initial: number };
+
+export interface StockItem {
+  readonly available: number;
+  readonly reserved: number;
+}
+export interface Reservation {
+  readonly status: 'RESERVED' | 'RELEASED';
+  readonly lines: readonly Line[];
+}
+export interface Payment {
+  readonly status: 'AUTHORIZED' | 'VOIDED';
+  readonly amount: number;
+  readonly currency: string;
+}
+export interface Shipment {
+  readonly status: 'CREATED' | 'CANCELLED';
+  readonly country: string;
+}
+
+/**
+ * The fulfilment store in Maps, with the semantics of DynamoDbFulfilmentStore
+ * (lambdas/fulfilment/dynamodb-fulfilment-store.ts):
+ * - `reserve` is all or nothing: a SKU seen for the first time starts with the line's `initial`
+ *   units; if any line wants more than is available nothing is reserved and it returns false.
+ *   An order that already has a reservation (RESERVED or RELEASED) returns true and reserves
+ *   nothing more ("done before"). Like one TransactWriteItems, it refuses two lines of one SKU.
+ * - `release` puts the units back only from a RESERVED reservation, which becomes RELEASED.
+ * - `authorizePayment`, `createShipment`, `confirm` write only when nothing is there yet
+ *   (a repeat keeps the first write).
+ * - `voidPayment` / `cancelShipment` change the status only from AUTHORIZED / CREATED.
+ * - `countPaymentAttempt` is an atomic counter per order, starting at 1.
+ * Reads for assertions return copies, as a table would.
+ */
+export class InMemoryFulfilmentStore implements FulfilmentStore {
+  readonly #stock = new Map<string, StockItem>();
+  readonly #reservations = new Map<string, Reservation>();
+  readonly #attempts = new Map<string, number>();
+  readonly #payments = new Map<string, Payment>();
+  readonly #shipments = new Map<string, Shipment>();
+  readonly #confirmed = new Set<string>();
+
+  async reserve(orderId: string, lines: ReadonlyArray<Line>): Promise<boolean> {
+    if (this.#reservations.has(orderId)) return true;
+    const skus = lines.map((line) => line.sku);
+    if (new Set(skus).size !== skus.length) {
+      // DynamoDB: "Transaction request cannot include multiple operations on one item".
+      throw new Error(`ValidationException: a transaction cannot touch one SKU twice (${skus.join(', ')})`);
+    }
+    const short = lines.some(
+      (line) => (this.#stock.get(line.sku)?.available ?? line.initial) < line.quantity,
+    );
+    if (short) return false;
+    for (const line of lines) {
+      const item = this.#stock.get(line.sku) ?? { available: line.initial, reserved: 0 };
+      this.#stock.set(line.sku, {
+        available: item.available - line.quantity,
+        reserved: item.reserved + line.quantity,
+      });
+    }
+    this.#reservations.set(orderId, { status: 'RESERVED', lines: lines.map((line) => ({ ...line })) });
+    return true;
+  }
+
+  async release(orderId: string): Promise<'released' | 'nothing-to-release'> {
+    const reservation = this.#reservations.get(orderId);
+    if (reservation?.status !== 'RESERVED') return 'nothing-to-release';
+    for (const line of reservation.lines) {
+      const item = this.#stock.get(line.sku) ?? { available: 0, reserved: 0 };
+      this.#stock.set(line.sku, {
+        available: item.available + line.quantity,
+        reserved: item.reserved - line.quantity,
+      });
+    }
+    this.#reservations.set(orderId, { ...reservation, status: 'RELEASED' });
+    return 'released';
+  }
+
+  async countPaymentAttempt(orderId: string): Promise<number> {
+    const attempts = (this.#attempts.get(orderId) ?? 0) + 1;
+    this.#attempts.set(orderId, attempts);
+    return attempts;
+  }
+
+  async authorizePayment(orderId: string, amount: number, currency: string): Promise<void> {
+    if (!this.#payments.has(orderId)) this.#payments.set(orderId, { status: 'AUTHORIZED', amount, currency });
+  }
+
+  async voidPayment(orderId: string): Promise<'voided' | 'nothing-to-void'> {
+    const payment = this.#payments.get(orderId);
+    if (payment?.status !== 'AUTHORIZED') return 'nothing-to-void';
+    this.#payments.set(orderId, { ...payment, status: 'VOIDED' });
+    return 'voided';
+  }
+
+  async createShipment(orderId: string, country: string): Promise<void> {
+    if (!this.#shipments.has(orderId)) this.#shipments.set(orderId, { status: 'CREATED', country });
+  }
+
+  async cancelShipment(orderId: string): Promise<'cancelled' | 'nothing-to-cancel'> {
+    const shipment = this.#shipments.get(orderId);
+    if (shipment?.status !== 'CREATED') return 'nothing-to-cancel';
+    this.#shipments.set(orderId, { ...shipment, status: 'CANCELLED' });
+    return 'cancelled';
+  }
+
+  async confirm(orderId: string): Promise<void> {
+    this.#confirmed.add(orderId);
+  }
+
+  // --- Reads for assertions ---
+
+  /** A SKU's stock item; undefined until an order first reserved it. */
+  stock(sku: string): StockItem | undefined {
+    return copy(this.#stock.get(sku));
+  }
+
+  reservation(orderId: string): Reservation | undefined {
+    return copy(this.#reservations.get(orderId));
+  }
+
+  paymentAttempts(orderId: string): number {
+    return this.#attempts.get(orderId) ?? 0;
+  }
+
+  payment(orderId: string): Payment | undefined {
+    return copy(this.#payments.get(orderId));
+  }
+
+  shipment(orderId: string): Shipment | undefined {
+    return copy(this.#shipments.get(orderId));
+  }
+
+  isConfirmed(orderId: string): boolean {
+    return this.#confirmed.has(orderId);
+  }
+}
+
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}

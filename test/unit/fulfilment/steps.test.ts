@@ -1,0 +1,506 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_STOCK, PAYMENT_TOKENS } from '../../../lambdas/fulfilment/simulation.js';
+import {
+  authorizePayment,
+  cancelShipment,
+  confirmOrder,
+  createShipment,
+  publishCancelled,
+  publishConfirmed,
+  releaseStock,
+  reserveStock,
+  voidPayment,
+} from '../../../lambdas/fulfilment/steps.js';
+import { TransientError } from '../../../lambdas/shared/errors.js';
+import { ORDER_CANCELLED_DETAIL_TYPE } from '../../../lambdas/shared/events/order-cancelled.js';
+import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../../lambdas/shared/events/order-confirmed.js';
+import { ORDERS_SOURCE } from '../../../lambdas/shared/events/sources.js';
+import { EventPublisher } from '../../../lambdas/shared/publisher.js';
+import { detailOf, FakeEventBridge, metadataOf } from '../support/event-bridge.js';
+import { compensatedState, sagaInput } from '../support/orders.js';
+import { InMemoryFulfilmentStore } from './in-memory-fulfilment-store.js';
+
+const ORDER = 'ord-7c1e9a42';
+const OK = { outcome: 'OK' };
+const declined = (reason: string) => ({ outcome: 'DECLINED', reason });
+
+let store: InMemoryFulfilmentStore;
+
+beforeEach(() => {
+  store = new InMemoryFulfilmentStore();
+});
+
+/** Units left of a SKU that starts with DEFAULT_STOCK (untouched counts as full). */
+const available = (sku: string) => store.stock(sku)?.available ?? DEFAULT_STOCK;
+
+describe('reserveStock', () => {
+  it('returns OK and takes each line’s units from stock', async () => {
+    const result = await reserveStock(
+      sagaInput({
+        items: [
+          { sku: 'BOOK-001', quantity: 1, unitPrice: 40 },
+          { sku: 'MUG-002', quantity: 2, unitPrice: 40 },
+        ],
+      }),
+      store,
+    );
+
+    expect(result).toEqual(OK);
+    expect(available('BOOK-001')).toBe(DEFAULT_STOCK - 1);
+    expect(available('MUG-002')).toBe(DEFAULT_STOCK - 2);
+  });
+
+  it('records a RESERVED reservation for the order', async () => {
+    await reserveStock(sagaInput(), store);
+
+    expect(store.reservation(ORDER)?.status).toBe('RESERVED');
+  });
+
+  it('declines OUT_OF_STOCK for a SOLDOUT- line', async () => {
+    const result = await reserveStock(
+      sagaInput({ items: [{ sku: 'SOLDOUT-LAMP', quantity: 1, unitPrice: 10 }] }),
+      store,
+    );
+
+    expect(result).toEqual(declined('OUT_OF_STOCK'));
+  });
+
+  it('reserves none of the other lines when one line is SOLDOUT-', async () => {
+    await reserveStock(
+      sagaInput({
+        items: [
+          { sku: 'BOOK-001', quantity: 1, unitPrice: 40 },
+          { sku: 'SOLDOUT-LAMP', quantity: 1, unitPrice: 10 },
+        ],
+      }),
+      store,
+    );
+
+    expect(available('BOOK-001')).toBe(DEFAULT_STOCK);
+    expect(store.reservation(ORDER)).toBeUndefined();
+  });
+
+  it('declines OUT_OF_STOCK when a STOCK2- SKU is asked for 3 units', async () => {
+    const result = await reserveStock(
+      sagaInput({ items: [{ sku: 'STOCK2-CHAIR', quantity: 3, unitPrice: 10 }] }),
+      store,
+    );
+
+    expect(result).toEqual(declined('OUT_OF_STOCK'));
+  });
+
+  it('reserves none of the other lines when a STOCK2- line asks for 3 units', async () => {
+    await reserveStock(
+      sagaInput({
+        items: [
+          { sku: 'BOOK-001', quantity: 1, unitPrice: 40 },
+          { sku: 'STOCK2-CHAIR', quantity: 3, unitPrice: 10 },
+        ],
+      }),
+      store,
+    );
+
+    expect(available('BOOK-001')).toBe(DEFAULT_STOCK);
+    expect(store.stock('STOCK2-CHAIR')?.reserved ?? 0).toBe(0);
+  });
+
+  it('reserves all the units of a STOCK2- SKU, and declines the next order for it', async () => {
+    const first = await reserveStock(
+      sagaInput({ orderId: 'ord-first', items: [{ sku: 'STOCK2-CHAIR', quantity: 2, unitPrice: 10 }] }),
+      store,
+    );
+    const second = await reserveStock(
+      sagaInput({ orderId: 'ord-second', items: [{ sku: 'STOCK2-CHAIR', quantity: 1, unitPrice: 10 }] }),
+      store,
+    );
+
+    expect([first, second]).toEqual([OK, declined('OUT_OF_STOCK')]);
+  });
+
+  it('sums two lines of the same SKU into one reservation', async () => {
+    await reserveStock(
+      sagaInput({
+        items: [
+          { sku: 'MUG-002', quantity: 2, unitPrice: 40 },
+          { sku: 'MUG-002', quantity: 3, unitPrice: 40 },
+        ],
+      }),
+      store,
+    );
+
+    expect(store.stock('MUG-002')).toEqual({ available: DEFAULT_STOCK - 5, reserved: 5 });
+  });
+
+  it('declines when two lines of a STOCK3- SKU together ask for more than 3 units', async () => {
+    const result = await reserveStock(
+      sagaInput({
+        items: [
+          { sku: 'STOCK3-DESK', quantity: 2, unitPrice: 100 },
+          { sku: 'STOCK3-DESK', quantity: 2, unitPrice: 100 },
+        ],
+      }),
+      store,
+    );
+
+    expect(result).toEqual(declined('OUT_OF_STOCK'));
+  });
+
+  it('returns OK again for a repeat after success', async () => {
+    await reserveStock(sagaInput(), store);
+
+    expect(await reserveStock(sagaInput(), store)).toEqual(OK);
+  });
+
+  it('does not reserve twice for a repeat after success', async () => {
+    await reserveStock(sagaInput(), store);
+    await reserveStock(sagaInput(), store);
+
+    expect(available('MUG-002')).toBe(DEFAULT_STOCK - 2);
+  });
+});
+
+describe('releaseStock', () => {
+  it('puts the reserved units back', async () => {
+    await reserveStock(sagaInput(), store);
+
+    const result = await releaseStock(sagaInput(), store);
+
+    expect(result).toEqual({ released: true });
+    expect(available('BOOK-001')).toBe(DEFAULT_STOCK);
+    expect(available('MUG-002')).toBe(DEFAULT_STOCK);
+  });
+
+  it('puts the units back only once: a second call releases nothing', async () => {
+    await reserveStock(sagaInput(), store);
+    await releaseStock(sagaInput(), store);
+
+    const second = await releaseStock(sagaInput(), store);
+
+    expect(second).toEqual({ released: false });
+    expect(available('MUG-002')).toBe(DEFAULT_STOCK);
+  });
+
+  it('releases nothing for an order whose reservation was declined', async () => {
+    await reserveStock(sagaInput({ items: [{ sku: 'STOCK1-VASE', quantity: 2, unitPrice: 10 }] }), store);
+
+    expect(await releaseStock(sagaInput(), store)).toEqual({ released: false });
+  });
+});
+
+describe('authorizePayment', () => {
+  it('returns OK and authorizes the order’s total without a payment token', async () => {
+    const result = await authorizePayment(sagaInput({ total: 120, currency: 'EUR' }), store);
+
+    expect(result).toEqual(OK);
+    expect(store.payment(ORDER)).toEqual({ status: 'AUTHORIZED', amount: 120, currency: 'EUR' });
+  });
+
+  it('returns OK for an ordinary payment token', async () => {
+    expect(await authorizePayment(sagaInput({ paymentToken: PAYMENT_TOKENS.default }), store)).toEqual(OK);
+  });
+
+  it('declines PAYMENT_DECLINED for tok_declined', async () => {
+    const result = await authorizePayment(sagaInput({ paymentToken: 'tok_declined' }), store);
+
+    expect(result).toEqual(declined('PAYMENT_DECLINED'));
+  });
+
+  it('authorizes nothing for tok_declined', async () => {
+    await authorizePayment(sagaInput({ paymentToken: 'tok_declined' }), store);
+
+    expect(store.payment(ORDER)).toBeUndefined();
+  });
+
+  it('throws a TransientError on the first attempt with tok_flaky', async () => {
+    await expect(authorizePayment(sagaInput({ paymentToken: 'tok_flaky' }), store)).rejects.toBeInstanceOf(
+      TransientError,
+    );
+  });
+
+  it('throws a TransientError on the second attempt with tok_flaky too, authorizing nothing', async () => {
+    const flaky = sagaInput({ paymentToken: 'tok_flaky' });
+    await authorizePayment(flaky, store).catch(() => undefined);
+
+    await expect(authorizePayment(flaky, store)).rejects.toBeInstanceOf(TransientError);
+    expect(store.payment(ORDER)).toBeUndefined();
+  });
+
+  it('succeeds on the third attempt with tok_flaky', async () => {
+    const flaky = sagaInput({ paymentToken: 'tok_flaky' });
+    await authorizePayment(flaky, store).catch(() => undefined);
+    await authorizePayment(flaky, store).catch(() => undefined);
+
+    const third = await authorizePayment(flaky, store);
+
+    expect(third).toEqual(OK);
+    expect(store.payment(ORDER)?.status).toBe('AUTHORIZED');
+  });
+
+  it('counts tok_flaky attempts per order, so another order starts failing afresh', async () => {
+    const first = sagaInput({ orderId: 'ord-flaky-1', paymentToken: 'tok_flaky' });
+    for (let attempt = 1; attempt <= 3; attempt++)
+      await authorizePayment(first, store).catch(() => undefined);
+
+    await expect(
+      authorizePayment(sagaInput({ orderId: 'ord-flaky-2', paymentToken: 'tok_flaky' }), store),
+    ).rejects.toBeInstanceOf(TransientError);
+  });
+});
+
+describe('voidPayment', () => {
+  it('voids an authorized payment', async () => {
+    await authorizePayment(sagaInput(), store);
+
+    const result = await voidPayment(sagaInput(), store);
+
+    expect(result).toEqual({ voided: true });
+    expect(store.payment(ORDER)?.status).toBe('VOIDED');
+  });
+
+  it('voids nothing when no payment was authorized', async () => {
+    await authorizePayment(sagaInput({ paymentToken: 'tok_declined' }), store);
+
+    expect(await voidPayment(sagaInput(), store)).toEqual({ voided: false });
+  });
+
+  it('voids nothing the second time', async () => {
+    await authorizePayment(sagaInput(), store);
+    await voidPayment(sagaInput(), store);
+
+    expect(await voidPayment(sagaInput(), store)).toEqual({ voided: false });
+  });
+});
+
+describe('createShipment', () => {
+  it('returns OK and creates a shipment to the order’s country', async () => {
+    const result = await createShipment(
+      sagaInput({ shippingAddress: { country: 'FR', postalCode: '75001' } }),
+      store,
+    );
+
+    expect(result).toEqual(OK);
+    expect(store.shipment(ORDER)).toEqual({ status: 'CREATED', country: 'FR' });
+  });
+
+  it('declines SHIPPING_UNAVAILABLE for country AQ and creates no shipment', async () => {
+    const result = await createShipment(
+      sagaInput({ shippingAddress: { country: 'AQ', postalCode: 'BIQQ 1ZZ' } }),
+      store,
+    );
+
+    expect(result).toEqual(declined('SHIPPING_UNAVAILABLE'));
+    expect(store.shipment(ORDER)).toBeUndefined();
+  });
+});
+
+describe('cancelShipment', () => {
+  it('cancels a created shipment', async () => {
+    await createShipment(sagaInput(), store);
+
+    const result = await cancelShipment(sagaInput(), store);
+
+    expect(result).toEqual({ cancelled: true });
+    expect(store.shipment(ORDER)?.status).toBe('CANCELLED');
+  });
+
+  it('cancels nothing when no shipment was created', async () => {
+    expect(await cancelShipment(sagaInput(), store)).toEqual({ cancelled: false });
+  });
+
+  it('cancels nothing the second time', async () => {
+    await createShipment(sagaInput(), store);
+    await cancelShipment(sagaInput(), store);
+
+    expect(await cancelShipment(sagaInput(), store)).toEqual({ cancelled: false });
+  });
+});
+
+describe('confirmOrder', () => {
+  it('returns OK and confirms the order', async () => {
+    const result = await confirmOrder(sagaInput(), store);
+
+    expect(result).toEqual(OK);
+    expect(store.isConfirmed(ORDER)).toBe(true);
+  });
+
+  it('throws for customer cust-unavailable, a technical fault rather than a business outcome', async () => {
+    await expect(confirmOrder(sagaInput({ customerId: 'cust-unavailable' }), store)).rejects.toThrow(
+      /unavailable/,
+    );
+  });
+
+  it('confirms nothing for customer cust-unavailable', async () => {
+    await confirmOrder(sagaInput({ customerId: 'cust-unavailable' }), store).catch(() => undefined);
+
+    expect(store.isConfirmed(ORDER)).toBe(false);
+  });
+});
+
+/** A real EventPublisher on a fake bus that accepts everything; no sleeps, a fixed clock. */
+function publisherOnFakeBus() {
+  const bus = new FakeEventBridge();
+  const publisher = new EventPublisher(bus.asClient(), {
+    busName: 'OrdersBus',
+    sleep: async () => undefined,
+    now: () => new Date('2026-08-14T09:21:46.123Z'),
+  });
+  return { bus, publisher };
+}
+
+describe('publishConfirmed', () => {
+  it('sends one OrderConfirmed from the orders source', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    await publishConfirmed(sagaInput(), publisher);
+
+    expect(bus.sent).toHaveLength(1);
+    expect(bus.sent[0]).toMatchObject({ DetailType: ORDER_CONFIRMED_DETAIL_TYPE, Source: ORDERS_SOURCE });
+  });
+
+  it('keys it `<orderId>:confirmed`', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    await publishConfirmed(sagaInput({ orderId: 'ord-42' }), publisher);
+
+    expect(metadataOf(bus.sent[0]).idempotencyKey).toBe('ord-42:confirmed');
+  });
+
+  it('names the OrderPlaced event as its cause', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+    const input = sagaInput();
+
+    await publishConfirmed(input, publisher);
+
+    expect(metadataOf(bus.sent[0]).causationId).toBe(input.metadata.eventId);
+  });
+
+  it('passes the OrderPlaced correlation id on', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+    const input = sagaInput();
+
+    await publishConfirmed(input, publisher);
+
+    expect(metadataOf(bus.sent[0]).correlationId).toBe(input.metadata.correlationId);
+  });
+
+  it('counts items by summing the lines’ quantities', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    await publishConfirmed(
+      sagaInput({
+        items: [
+          { sku: 'BOOK-001', quantity: 1, unitPrice: 10 },
+          { sku: 'MUG-002', quantity: 2, unitPrice: 10 },
+          { sku: 'MUG-002', quantity: 4, unitPrice: 10 },
+        ],
+        total: 70,
+      }),
+      publisher,
+    );
+
+    expect(detailOf(bus.sent[0]).data.itemCount).toBe(7);
+  });
+
+  it('carries the order’s customer, total, currency and channel', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+    const input = sagaInput({ channel: 'partner-acme', total: 99.5, currency: 'GBP' });
+
+    await publishConfirmed(input, publisher);
+
+    expect(detailOf(bus.sent[0]).data).toEqual({
+      orderId: ORDER,
+      customerId: input.order.customerId,
+      customerEmail: input.order.customerEmail,
+      total: 99.5,
+      currency: 'GBP',
+      channel: 'partner-acme',
+      itemCount: 3,
+    });
+  });
+
+  it('returns the event it published', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    const published = await publishConfirmed(sagaInput(), publisher);
+
+    expect(published).toEqual([
+      expect.objectContaining({
+        eventId: metadataOf(bus.sent[0]).eventId,
+        detailType: ORDER_CONFIRMED_DETAIL_TYPE,
+      }),
+    ]);
+  });
+});
+
+describe('publishCancelled', () => {
+  it('sends one OrderCancelled from the orders source', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    await publishCancelled(compensatedState('PAYMENT_DECLINED'), publisher);
+
+    expect(bus.sent).toHaveLength(1);
+    expect(bus.sent[0]).toMatchObject({ DetailType: ORDER_CANCELLED_DETAIL_TYPE, Source: ORDERS_SOURCE });
+  });
+
+  it('keys it `<orderId>:cancelled`', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    await publishCancelled(compensatedState('PAYMENT_DECLINED', { orderId: 'ord-42' }), publisher);
+
+    expect(metadataOf(bus.sent[0]).idempotencyKey).toBe('ord-42:cancelled');
+  });
+
+  it('names the OrderPlaced event as its cause', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+    const state = compensatedState('OUT_OF_STOCK');
+
+    await publishCancelled(state, publisher);
+
+    expect(metadataOf(bus.sent[0]).causationId).toBe(state.metadata.eventId);
+  });
+
+  it('passes the OrderPlaced correlation id on', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+    const state = compensatedState('OUT_OF_STOCK');
+
+    await publishCancelled(state, publisher);
+
+    expect(metadataOf(bus.sent[0]).correlationId).toBe(state.metadata.correlationId);
+  });
+
+  it.each(['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'SHIPPING_UNAVAILABLE', 'TECHNICAL_FAILURE'])(
+    'gives %s from state.failure.reason as the reason',
+    async (reason) => {
+      const { bus, publisher } = publisherOnFakeBus();
+
+      await publishCancelled(compensatedState(reason), publisher);
+
+      expect(detailOf(bus.sent[0]).data.reason).toBe(reason);
+    },
+  );
+
+  it('gives TECHNICAL_FAILURE for a reason that is not a cancellation reason', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+
+    await publishCancelled(compensatedState('States.Timeout'), publisher);
+
+    expect(detailOf(bus.sent[0]).data.reason).toBe('TECHNICAL_FAILURE');
+  });
+
+  it('carries the order’s customer, total, currency and channel', async () => {
+    const { bus, publisher } = publisherOnFakeBus();
+    const state = compensatedState('SHIPPING_UNAVAILABLE', { channel: 'mobile', total: 45, currency: 'USD' });
+
+    await publishCancelled(state, publisher);
+
+    expect(detailOf(bus.sent[0]).data).toEqual({
+      orderId: ORDER,
+      customerId: state.order.customerId,
+      customerEmail: state.order.customerEmail,
+      total: 45,
+      currency: 'USD',
+      channel: 'mobile',
+      reason: 'SHIPPING_UNAVAILABLE',
+    });
+  });
+});
