@@ -57,6 +57,16 @@ export async function confirmOrder({ order }: SagaInput, store: FulfilmentStore)
   return OK;
 }
 
+/** What both outcome events carry over from the order. */
+const outcomeData = ({ order }: SagaInput) => ({
+  orderId: order.orderId,
+  customerId: order.customerId,
+  customerEmail: order.customerEmail,
+  total: order.total,
+  currency: order.currency,
+  channel: order.channel,
+});
+
 const cause = (state: SagaInput) => ({
   eventId: state.metadata.eventId,
   correlationId: state.metadata.correlationId,
@@ -73,15 +83,7 @@ export async function publishConfirmed(
       contract: OrderConfirmedContract,
       idempotencyKey: `${order.orderId}:confirmed`,
       cause: cause(state),
-      data: {
-        orderId: order.orderId,
-        customerId: order.customerId,
-        customerEmail: order.customerEmail,
-        total: order.total,
-        currency: order.currency,
-        channel: order.channel,
-        itemCount: order.items.reduce((n, l) => n + l.quantity, 0),
-      },
+      data: { ...outcomeData(state), itemCount: order.items.reduce((n, l) => n + l.quantity, 0) },
     },
   ]);
 }
@@ -98,15 +100,7 @@ export async function publishCancelled(
       contract: OrderCancelledContract,
       idempotencyKey: `${order.orderId}:cancelled`,
       cause: cause(state),
-      data: {
-        orderId: order.orderId,
-        customerId: order.customerId,
-        customerEmail: order.customerEmail,
-        total: order.total,
-        currency: order.currency,
-        channel: order.channel,
-        reason: reason.success ? reason.data : 'TECHNICAL_FAILURE',
-      },
+      data: { ...outcomeData(state), reason: reason.success ? reason.data : 'TECHNICAL_FAILURE' },
     },
   ]);
 }

@@ -1,12 +1,8 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { dynamoClient } from './clients.js';
-import { requireEnv } from './env.js';
+import { idempotent } from './idempotency.js';
 import { logger } from './powertools.js';
-import { expirySeconds } from './sqs-consumer.js';
 
 export interface IdempotentStepOptions {
   /** JMESPath of the key inside the input, e.g. `order.orderId`; the function name is prefixed. */
@@ -26,18 +22,7 @@ export function idempotentStep<TSchema extends z.ZodType, TResult>(
   step: (input: z.infer<TSchema>) => Promise<TResult>,
   options: IdempotentStepOptions,
 ): (event: unknown, context: Context) => Promise<TResult> {
-  const persistenceStore =
-    options.persistenceStore ??
-    new DynamoDBPersistenceLayer({
-      tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
-      awsSdkV3Client: dynamoClient(),
-    });
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: options.keyPath,
-    expiresAfterSeconds: expirySeconds(process.env.IDEMPOTENCY_EXPIRY_SECONDS),
-    throwOnNoIdempotencyKey: true,
-  });
-  const once = makeIdempotent(step, { persistenceStore, config });
+  const { run: once, config } = idempotent(step, options.keyPath, options.persistenceStore);
   return async (event, context) => {
     config.registerLambdaContext(context);
     logger.addContext(context);

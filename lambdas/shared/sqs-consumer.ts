@@ -4,16 +4,13 @@ import {
   processPartialResponse,
   SqsFifoPartialProcessorAsync,
 } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { dynamoClient } from './clients.js';
 import { type DeadLetterSink, SqsDeadLetterSink } from './dead-letter.js';
-import { requireEnv } from './env.js';
 import { PoisonMessageError } from './errors.js';
+import { idempotent } from './idempotency.js';
 import { logger, metrics } from './powertools.js';
 
 /** Where every event keeps the key consumers de-duplicate on (see events/envelope.ts). */
@@ -62,16 +59,6 @@ export function parseBody<TSchema extends z.ZodType>(
   return { ok: false, reason: `schema validation failed: ${reason}` };
 }
 
-/** IDEMPOTENCY_EXPIRY_SECONDS as a positive whole number; a bad value fails the cold start. */
-export function expirySeconds(value: string | undefined, fallback = 86_400): number {
-  if (value === undefined) return fallback;
-  const seconds = Number(value);
-  if (value.trim() === '' || !Number.isInteger(seconds) || seconds <= 0) {
-    throw new Error(`IDEMPOTENCY_EXPIRY_SECONDS must be a positive whole number of seconds, got '${value}'.`);
-  }
-  return seconds;
-}
-
 /**
  * The Lambda adapter shared by every SQS consumer: Powertools batch processing with partial
  * batch responses, parser validation, idempotency on the event's business key, and poison
@@ -83,18 +70,11 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
   const deadLetterUrl = process.env.DEAD_LETTER_QUEUE_URL;
   const deadLetters =
     options.deadLetters ?? (deadLetterUrl ? new SqsDeadLetterSink(deadLetterUrl) : undefined);
-  const persistenceStore =
-    options.persistenceStore ??
-    new DynamoDBPersistenceLayer({
-      tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
-      awsSdkV3Client: dynamoClient(),
-    });
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
-    expiresAfterSeconds: expirySeconds(process.env.IDEMPOTENCY_EXPIRY_SECONDS),
-    throwOnNoIdempotencyKey: true,
-  });
-  const handleOnce = makeIdempotent(options.handle, { persistenceStore, config });
+  const { run: handleOnce, config } = idempotent(
+    options.handle,
+    IDEMPOTENCY_KEY_PATH,
+    options.persistenceStore,
+  );
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const parsed = parseBody(options.schema, record.body);

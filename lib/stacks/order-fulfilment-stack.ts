@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { Saga } from '../patterns/saga/index.js';
 import { lambdaEntry, NodeFunction } from '../shared/node-function.js';
+import { serviceTable } from '../shared/tables.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
 export interface OrderFulfilmentStackProps extends StackProps {
@@ -51,14 +52,7 @@ export class OrderFulfilmentStack extends Stack {
   constructor(scope: Construct, id: string, props: OrderFulfilmentStackProps) {
     super(scope, id, props);
     const idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
-    this.table = new dynamodb.Table(this, 'Fulfilment', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.table = serviceTable(this, 'Fulfilment');
 
     const fn = (task: Task) => {
       const f = new NodeFunction(this, `${task.charAt(0).toUpperCase()}${task.slice(1)}`, {

@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { lambdaEntry } from '../shared/node-function.js';
+import { serviceTable } from '../shared/tables.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
 /** Orders at or above this total earn loyalty points (a numeric filter on the body). */
@@ -58,14 +59,7 @@ export class OrderNotificationsStack extends Stack {
 
     this.idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
     // The consumers' own state: emails sent, loyalty balances, analytics facts, status projection.
-    this.ledger = new dynamodb.Table(this, 'Ledger', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.ledger = serviceTable(this, 'Ledger');
 
     this.outcomes = new FanOutTopic(this, 'OrderOutcomes');
     this.statusStream = new FanOutTopic(this, 'OrderStatusStream', { fifo: true });
