@@ -2,6 +2,7 @@
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
+import { FaultInjection, faultPlanFromContext } from '../lib/shared/fault-injection.js';
 import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../lib/stacks/order-fulfilment-stack.js';
@@ -32,5 +33,16 @@ for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFind
 // Synth fails on any finding that is not acknowledged with a reason.
 Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
 
+// Test deployments only (npm run chaos): make chosen functions fail; absent from the default app.
+const faults = faultPlanFromContext(app.node.tryGetContext('faults'));
+const injection = faults ? new FaultInjection(faults) : undefined;
+if (injection) Aspects.of(app).add(injection);
+
 // Only `npm run local` / `npm test` deploys pass this; see docs/emulator-parity.md.
 if (app.node.tryGetContext('target') === 'emulator') Aspects.of(app).add(new EmulatorCompatibility());
+
+if (injection) {
+  app.synth();
+  const unmatched = injection.unmatched();
+  if (unmatched.length > 0) throw new Error(`faults: no function is named ${unmatched.join(', ')}.`);
+}

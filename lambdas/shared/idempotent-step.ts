@@ -1,6 +1,7 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { logger } from './powertools.js';
 
@@ -34,6 +35,7 @@ export function idempotentStep<TSchema extends z.ZodType, TResult>(
       logger.error('Step input rejected', { reason });
       throw new Error(`step input is invalid: ${reason}`);
     }
+    await injectFault(`${context.awsRequestId}`, () => context.getRemainingTimeInMillis());
     return once(parsed.data);
   };
 }

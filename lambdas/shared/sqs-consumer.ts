@@ -10,6 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { z } from 'zod';
 import { type DeadLetterSink, SqsDeadLetterSink } from './dead-letter.js';
 import { PoisonMessageError } from './errors.js';
+import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { logger, metrics } from './powertools.js';
 
@@ -76,6 +77,7 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
     options.persistenceStore,
   );
 
+  let remainingMs = () => 0;
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const parsed = parseBody(options.schema, record.body);
     if (!parsed.ok) {
@@ -83,6 +85,7 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
       return;
     }
     try {
+      await injectFault(record.messageId, remainingMs);
       await handleOnce(parsed.event);
     } catch (error) {
       // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
@@ -107,6 +110,7 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
   return async (event, context) => {
     config.registerLambdaContext(context);
     logger.addContext(context);
+    remainingMs = () => context.getRemainingTimeInMillis();
     try {
       if (options.fifo) {
         return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {

@@ -40,11 +40,11 @@ describe('OrderEventsStack', () => {
       ),
     );
 
-  it('has a queue route for every order route except outcomes', () => {
+  it('has a queue route for every order route except intake and outcomes', () => {
     // THEN
     expect([...ROUTE_QUEUES].sort()).toEqual(
       Object.keys(ORDER_ROUTES)
-        .filter((name) => name !== 'outcomes')
+        .filter((name) => name !== 'intake' && name !== 'outcomes')
         .sort(),
     );
   });
@@ -61,6 +61,21 @@ describe('OrderEventsStack', () => {
       { EventBusName: stack.resolve(stack.bus.eventBusName) },
       ROUTE_QUEUES.length,
     );
+  });
+
+  it('leaves the intake route to the fulfilment stack', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventPattern: Match.exact(inCloudFormation(ORDER_ROUTES.intake.pattern)) },
+      0,
+    );
+  });
+
+  it('has no intake queue', () => {
+    // THEN
+    expect(Object.keys(stack.queues)).not.toContain('intake');
+    expect(Object.keys(template.findOutputs('*'))).not.toContain('IntakeQueueUrl');
   });
 
   it('leaves the outcomes route to the notifications stack', () => {

@@ -96,6 +96,8 @@ export class Saga extends Construct {
       const task = new tasks.LambdaInvoke(this, name, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
+        // The saga's own retry (with jitter and a cap) handles Lambda service errors too.
+        retryOnServiceExceptions: false,
         resultPath,
         taskTimeout: sfn.Timeout.duration(timeout ?? taskTimeout),
       });
@@ -174,9 +176,23 @@ export class Saga extends Construct {
         parameters: { step: step.name, 'reason.$': `$.results.${step.name}.reason` },
         resultPath: '$.failure',
       }).next(compensationEntry);
+      // A result without an outcome, or a refusal without a reason, is a bug in the step:
+      // treat it as a technical fault rather than failing the run with nothing undone.
+      const malformed = new sfn.Pass(this, `${step.name}ReturnedNoOutcome`, {
+        parameters: { step: step.name, reason: 'TECHNICAL_FAILURE' },
+        resultPath: '$.failure',
+      }).next(compensationEntry);
+      const result = `$.results.${step.name}`;
       const check = new sfn.Choice(this, `${step.name}Succeeded?`)
-        .when(sfn.Condition.stringEquals(`$.results.${step.name}.outcome`, OUTCOME_OK), next)
-        .otherwise(declined);
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent(`${result}.outcome`),
+            sfn.Condition.stringEquals(`${result}.outcome`, OUTCOME_OK),
+          ),
+          next,
+        )
+        .when(sfn.Condition.isPresent(`${result}.reason`), declined)
+        .otherwise(malformed);
       next = action.next(check);
     }
 
@@ -203,9 +219,31 @@ export class Saga extends Construct {
       ...(props.onCompensated ? [props.onCompensated] : []),
     ]);
 
+    // A compensated saga also ends in Fail (SagaCompensated): that is a business outcome, not
+    // an incident. Count only the other failures (CompensationFailed, runtime errors) from the
+    // execution log, plus timeouts and aborts.
+    const unrecovered = new logs.MetricFilter(this, 'UnrecoveredFailures', {
+      logGroup: this.logGroup,
+      metricNamespace: 'Saga',
+      metricName: 'UnrecoveredFailures',
+      dimensions: { StateMachine: '$.execution_arn' },
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
+        logs.FilterPattern.stringValue('$.details.error', '!=', 'SagaCompensated'),
+      ),
+      metricValue: '1',
+    });
     this.failedAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `Executions of ${this.node.path} failed without completing their compensations.`,
-      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      alarmDescription: `Executions of ${this.node.path} failed without completing their compensations, timed out or were aborted.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(unrecovered, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          unrecovered: unrecovered.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+          timedOut: this.stateMachine.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5) }),
+          aborted: this.stateMachine.metricAborted({ statistic: 'Sum', period: Duration.minutes(5) }),
+        },
+        period: Duration.minutes(5),
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -235,6 +273,18 @@ function acknowledgeInvokeWildcards(stateMachine: sfn.StateMachine, functions: l
   );
 }
 
+const RESERVED_NAMES = new Set([
+  'Compensated',
+  'Succeeded',
+  'FailedAndCompensated',
+  'OnSuccess',
+  'OnCompensated',
+  'Logs',
+  'StateMachine',
+  'FailedExecutionsAlarm',
+  'UnrecoveredFailures',
+]);
+
 function validate(props: SagaProps): void {
   if (props.steps.length < 1 || props.steps.length > 20) {
     throw new Error(`Saga: a saga has 1 to 20 steps, got ${props.steps.length}.`);
@@ -247,6 +297,11 @@ function validate(props: SagaProps): void {
       );
     }
     if (names.has(step.name)) throw new Error(`Saga: step name '${step.name}' is used twice.`);
+    if (RESERVED_NAMES.has(step.name) || step.name.startsWith('Compensate') || step.name.startsWith('Did')) {
+      throw new Error(
+        `Saga: step name '${step.name}' clashes with the saga's own states (${[...RESERVED_NAMES].join(', ')}, Compensate…, Did…).`,
+      );
+    }
     names.add(step.name);
   }
   for (const r of [props.retry, ...props.steps.map((s) => s.retry)]) {
@@ -257,7 +312,7 @@ function validate(props: SagaProps): void {
     ) {
       throw new Error(`Saga: retry maxAttempts must be a whole number from 0 to 99, got ${r.maxAttempts}.`);
     }
-    if (r?.backoffRate !== undefined && r.backoffRate < 1) {
+    if (r?.backoffRate !== undefined && !Token.isUnresolved(r.backoffRate) && r.backoffRate < 1) {
       throw new Error(`Saga: retry backoffRate must be at least 1, got ${r.backoffRate}.`);
     }
   }

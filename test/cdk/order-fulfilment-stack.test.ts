@@ -1,0 +1,438 @@
+import { Aspects, type CfnResource, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import cdkNag from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EmulatorCompatibility } from '../../lib/emulator/emulator-compatibility.js';
+import type { IdempotencyTable } from '../../lib/patterns/idempotency-table/index.js';
+import type { QueueConsumer } from '../../lib/patterns/queue-consumer/index.js';
+import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
+import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
+import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
+import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
+import { ORDER_ROUTES } from '../../lib/stacks/order-routes.js';
+import {
+  createApp,
+  ENV,
+  FAULT,
+  logicalIdOfToken,
+  type StateMachineDefinition,
+  type SynthOutcome,
+  stateMachineDefinition,
+  stateOf,
+  synthesizeWithValidation,
+  traceExecution,
+} from './support.js';
+
+/** An app that bundles no handler: these tests read templates, not bundles. */
+const appWithoutBundling = () => createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+
+/** The saga's Task states and the export of lambdas/fulfilment/handler.ts each one invokes. */
+const TASK_HANDLERS = {
+  ReserveStock: 'reserveStock',
+  CompensateReserveStock: 'releaseStock',
+  AuthorizePayment: 'authorizePayment',
+  CompensateAuthorizePayment: 'voidPayment',
+  CreateShipment: 'createShipment',
+  CompensateCreateShipment: 'cancelShipment',
+  ConfirmOrder: 'confirmOrder',
+  OnSuccess: 'publishConfirmed',
+  OnCompensated: 'publishCancelled',
+} as const;
+const HANDLERS = Object.values(TASK_HANDLERS);
+type Handler = (typeof HANDLERS)[number];
+
+const DECLINED = { outcome: 'DECLINED', reason: 'PAYMENT_DECLINED' };
+
+/** What the EventRoute default retry policy renders as. */
+const DEFAULT_RETRY = { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 };
+
+/** The OrderEvents stack and, on its bus, the OrderFulfilment stack, as bin/app.ts builds them. */
+function fulfilmentOnOrdersBus(stateMachineType?: sfn.StateMachineType) {
+  const app = appWithoutBundling();
+  const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
+  const stack = new OrderFulfilmentStack(app, 'OrderFulfilment', {
+    env: ENV,
+    bus: orderEvents.bus,
+    ...(stateMachineType ? { stateMachineType } : {}),
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** A reference to the orders bus exported by the OrderEvents stack. */
+const importedFromOrderEvents = () => ({ 'Fn::ImportValue': Match.stringLikeRegexp('^OrderEvents:') });
+
+describe('OrderFulfilmentStack saga', () => {
+  let stack: OrderFulfilmentStack;
+  let template: Template;
+  let definition: StateMachineDefinition;
+  beforeAll(() => {
+    // GIVEN / WHEN the stack on the orders bus
+    ({ stack, template } = fulfilmentOnOrdersBus());
+    // Each Task's Resource reads as the logical id of the function it invokes
+    definition = stateMachineDefinition(template, logicalIdOfToken);
+  });
+
+  /** The handler (`index.<export>`) of the function a Task state invokes. */
+  const handlerInvokedBy = (task: string) => {
+    const functionId = stateOf(definition, task).Resource ?? '';
+    return template.findResources('AWS::Lambda::Function')[functionId]?.Properties?.Handler;
+  };
+
+  it('has one state machine', () => {
+    // THEN
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  it('has a Task state for each of the four steps, three compensations and two hooks', () => {
+    // THEN
+    const tasks = Object.entries(definition.States)
+      .filter(([, s]) => s.Type === 'Task')
+      .map(([name]) => name);
+    expect(tasks.sort()).toEqual(Object.keys(TASK_HANDLERS).sort());
+  });
+
+  it.each(Object.entries(TASK_HANDLERS))('invokes the %s function from its Task state', (task, handler) => {
+    // THEN
+    expect(handlerInvokedBy(task)).toBe(`index.${handler}`);
+  });
+
+  it('reserves stock, authorizes payment, creates the shipment, confirms and publishes, in order', () => {
+    // WHEN every step returns OK
+    const trace = traceExecution(definition);
+    // THEN
+    expect(trace.tasks).toEqual([
+      'ReserveStock',
+      'AuthorizePayment',
+      'CreateShipment',
+      'ConfirmOrder',
+      'OnSuccess',
+    ]);
+    expect(stateOf(definition, trace.end).Type).toBe('Succeed');
+  });
+
+  it('compensates in reverse: cancel shipment, void payment, release stock', () => {
+    // THEN
+    expect(stack.saga.compensationOrder).toEqual([
+      'CompensateCreateShipment',
+      'CompensateAuthorizePayment',
+      'CompensateReserveStock',
+    ]);
+  });
+
+  it('has nothing to compensate for ConfirmOrder', () => {
+    // THEN
+    expect(definition.States.CompensateConfirmOrder).toBeUndefined();
+  });
+
+  it('releases the stock and publishes the cancellation when the payment is declined', () => {
+    // WHEN AuthorizePayment returns a business refusal
+    const trace = traceExecution(definition, { AuthorizePayment: DECLINED });
+    // THEN
+    expect(trace.tasks).toEqual([
+      'ReserveStock',
+      'AuthorizePayment',
+      'CompensateReserveStock',
+      'OnCompensated',
+    ]);
+    expect(stateOf(definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
+  });
+
+  it('voids the payment, then releases the stock, when the shipment faults after its retries', () => {
+    // WHEN CreateShipment fails for good
+    const trace = traceExecution(definition, { CreateShipment: FAULT });
+    // THEN
+    expect(trace.tasks).toEqual([
+      'ReserveStock',
+      'AuthorizePayment',
+      'CreateShipment',
+      'CompensateAuthorizePayment',
+      'CompensateReserveStock',
+      'OnCompensated',
+    ]);
+  });
+
+  it('cancels the shipment, voids the payment and releases the stock when the confirmation is declined', () => {
+    // WHEN ConfirmOrder returns a business refusal
+    const trace = traceExecution(definition, { ConfirmOrder: DECLINED });
+    // THEN
+    expect(trace.tasks.slice(4)).toEqual([
+      'CompensateCreateShipment',
+      'CompensateAuthorizePayment',
+      'CompensateReserveStock',
+      'OnCompensated',
+    ]);
+  });
+
+  it('times every task out after 15 s, beyond its function timeout', () => {
+    // THEN
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const task of Object.keys(TASK_HANDLERS)) {
+      const state = stateOf(definition, task);
+      expect(state.TimeoutSeconds, task).toBe(15);
+      expect(functions[state.Resource ?? '']?.Properties?.Timeout, task).toBeLessThan(15);
+    }
+  });
+
+  it('is a STANDARD state machine by default', () => {
+    // THEN
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
+  });
+
+  it('is an EXPRESS state machine when asked', () => {
+    // GIVEN / WHEN
+    const express = fulfilmentOnOrdersBus(sfn.StateMachineType.EXPRESS);
+    // THEN
+    express.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+    });
+  });
+});
+
+describe('OrderFulfilmentStack functions', () => {
+  let stack: OrderFulfilmentStack;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN the stack on the orders bus
+    ({ stack, template } = fulfilmentOnOrdersBus());
+  });
+
+  const logicalIdOf = (resource: CfnResource) => stack.getLogicalId(resource);
+  const functionOf = (handler: Handler) => stack.functions[handler];
+  /** The logical id of the role of a fulfilment function. */
+  const roleIdOf = (handler: Handler) => {
+    const role = functionOf(handler).role;
+    if (!role) throw new Error(`${handler} has no role`);
+    return logicalIdOf(role.node.defaultChild as CfnResource);
+  };
+
+  it.each(HANDLERS)('runs the %s export of the fulfilment handler', (handler) => {
+    // THEN
+    const resource =
+      template.findResources('AWS::Lambda::Function')[
+        logicalIdOf(functionOf(handler).node.defaultChild as CfnResource)
+      ];
+    expect(resource?.Properties?.Handler).toBe(`index.${handler}`);
+  });
+
+  it.each(HANDLERS)('tells %s the fulfilment table, the idempotency table and the bus', (handler) => {
+    // THEN
+    const idempotency = stack.node.findChild('Idempotency') as IdempotencyTable;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: `index.${handler}`,
+      Environment: {
+        Variables: Match.objectLike({
+          FULFILMENT_TABLE_NAME: { Ref: logicalIdOf(stack.table.node.defaultChild as dynamodb.CfnTable) },
+          IDEMPOTENCY_TABLE_NAME: {
+            Ref: logicalIdOf(idempotency.table.node.defaultChild as dynamodb.CfnTable),
+          },
+          EVENT_BUS_NAME: importedFromOrderEvents(),
+        }),
+      },
+    });
+  });
+
+  it('lets only publishConfirmed and publishCancelled put events, on the orders bus only', () => {
+    // THEN
+    const putters = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => {
+      const statements = policy.Properties.PolicyDocument.Statement as Array<{
+        Action: string | string[];
+        Resource: unknown;
+      }>;
+      const puts = statements.filter((s) =>
+        [s.Action].flat().some((a) => a === 'events:PutEvents' || a === 'events:*' || a === '*'),
+      );
+      return puts.map((s) => ({
+        roles: policy.Properties.Roles as unknown[],
+        resource: s.Resource,
+      }));
+    });
+    expect(putters).toHaveLength(2);
+    const roleIds = putters.flatMap((p) => p.roles.map(logicalIdOfToken));
+    expect(roleIds.sort()).toEqual([roleIdOf('publishConfirmed'), roleIdOf('publishCancelled')].sort());
+    for (const p of putters) {
+      expect(p.resource).toEqual({
+        'Fn::ImportValue': expect.stringMatching(/^OrderEvents:ExportsOutputFnGetAttOrdersBus.*Arn/),
+      });
+    }
+  });
+});
+
+describe('OrderFulfilmentStack intake', () => {
+  let stack: OrderFulfilmentStack;
+  let template: Template;
+  let starter: QueueConsumer;
+  beforeAll(() => {
+    // GIVEN / WHEN the stack on the orders bus
+    ({ stack, template } = fulfilmentOnOrdersBus());
+    starter = stack.node.findChild('SagaStarter') as QueueConsumer;
+  });
+
+  const starterRoleId = () => {
+    const role = starter.function.role;
+    if (!role) throw new Error('the starter has no role');
+    return stack.getLogicalId(role.node.defaultChild as CfnResource);
+  };
+
+  it('adds one rule, on the orders bus', () => {
+    // THEN
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: importedFromOrderEvents() });
+  });
+
+  it('matches every OrderPlaced from the orders service', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.exact({ source: ['com.example.orders'], 'detail-type': ['OrderPlaced'] }),
+    });
+  });
+
+  it('takes the intake route of order-routes.ts', () => {
+    // THEN
+    const { detailType, ...rest } = ORDER_ROUTES.intake.pattern as events.EventPattern;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Description: ORDER_ROUTES.intake.description,
+      EventPattern: Match.exact({ ...rest, 'detail-type': detailType }),
+    });
+  });
+
+  it('targets the SagaIntakeQueue', () => {
+    // THEN
+    expect(stack.intake.node.id).toBe('SagaIntakeQueue');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: stack.resolve(stack.intake.queue.queueArn) })],
+    });
+  });
+
+  it('dead-letters undeliverable OrderPlaced events with the retry policy', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: Match.exact(DEFAULT_RETRY),
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
+  });
+
+  it('lets the intake rule, and only it, send to the intake queue', () => {
+    // THEN
+    const rule = Object.keys(template.findResources('AWS::Events::Rule'))[0] ?? '';
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [stack.resolve(stack.intake.queue.queueUrl)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule, 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('dead-letters intake messages after 5 receives', () => {
+    // THEN
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: stack.resolve(stack.intake.deadLetterQueue.queueArn),
+        maxReceiveCount: 5,
+      },
+    });
+  });
+
+  it('feeds the SagaStarter from the intake queue through one event source mapping', () => {
+    // THEN
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: stack.resolve(stack.intake.queue.queueArn),
+      FunctionName: stack.resolve(starter.function.functionName),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('tells the SagaStarter the state machine ARN', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          STATE_MACHINE_ARN: stack.resolve(stack.saga.stateMachine.stateMachineArn),
+        }),
+      },
+    });
+  });
+
+  it('lets the SagaStarter start executions of the state machine', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: starterRoleId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'states:StartExecution',
+            Resource: stack.resolve(stack.saga.stateMachine.stateMachineArn),
+          },
+        ]),
+      },
+    });
+  });
+});
+
+/**
+ * The app as bin/app.ts builds it: the three stacks on the orders bus, the acknowledgements
+ * and the AwsSolutions pack; with the emulator aspect when `emulator` is set. Handlers are not
+ * bundled and CDK's built-in template validation is off (no rule reads either).
+ */
+function synthesizeApp(emulator: boolean, extend?: (fulfilment: OrderFulfilmentStack) => void): SynthOutcome {
+  const app = appWithoutBundling();
+  const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
+  const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
+    env: ENV,
+    bus: orderEvents.bus,
+  });
+  const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', { env: ENV, bus: orderEvents.bus });
+  extend?.(fulfilment);
+  for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
+  const pack = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
+  Validations.of(app).addPlugins(pack);
+  if (emulator) Aspects.of(app).add(new EmulatorCompatibility());
+  return synthesizeWithValidation(app, pack.name);
+}
+
+describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', () => {
+  it('synthesizes for AWS with no unacknowledged finding', () => {
+    // GIVEN / WHEN
+    const outcome = synthesizeApp(false);
+    // THEN
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('synthesizes for the emulator with no unacknowledged finding', () => {
+    // GIVEN / WHEN
+    const outcome = synthesizeApp(true);
+    // THEN
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('reports an unacknowledged finding in the OrderFulfilment stack', () => {
+    // GIVEN / WHEN a queue that breaks an AwsSolutions rule is added to the fulfilment stack
+    const outcome = synthesizeApp(false, (fulfilment) => {
+      new sqs.Queue(fulfilment, 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    });
+    // THEN
+    expect(outcome.findings).toContainEqual({
+      rule: 'AwsSolutions-SQS2',
+      severity: 'error',
+      constructPath: 'OrderFulfilment/Unencrypted/Resource',
+    });
+  });
+});

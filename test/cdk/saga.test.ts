@@ -1,0 +1,659 @@
+import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Saga, type SagaProps, type SagaStep } from '../../lib/patterns/saga/index.js';
+import {
+  type AslState,
+  createStack,
+  FAULT,
+  type StateMachineDefinition,
+  stateMachineDefinition,
+  stateOf,
+  traceExecution,
+} from './support.js';
+
+/** What every task's retrier of `States.ALL` renders as by default. */
+const DEFAULT_RETRY = {
+  ErrorEquals: ['States.ALL'],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
+
+/** A function with inline code: nothing to bundle. */
+function fn(stack: Stack, id: string): lambda.Function {
+  return new lambda.Function(stack, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline("exports.handler = async () => ({ outcome: 'OK' });"),
+  });
+}
+
+/** A step with an action and, unless `compensated` is false, a compensation. */
+function step(
+  stack: Stack,
+  name: string,
+  options: Partial<SagaStep> & { compensated?: boolean } = {},
+): SagaStep {
+  const { compensated = true, ...rest } = options;
+  return {
+    name,
+    action: fn(stack, `${name}Action`),
+    ...(compensated ? { compensation: fn(stack, `${name}Compensation`) } : {}),
+    ...rest,
+  };
+}
+
+interface Fixture {
+  readonly stack: Stack;
+  readonly saga: Saga;
+  readonly template: Template;
+  readonly definition: StateMachineDefinition;
+}
+
+/** A saga in a stack of its own; `props` gets the stack to build its steps and functions in. */
+function buildSaga(props: (stack: Stack) => SagaProps): Fixture {
+  const stack = createStack();
+  const saga = new Saga(stack, 'Saga', props(stack));
+  const template = Template.fromStack(stack);
+  return { stack, saga, template, definition: stateMachineDefinition(template) };
+}
+
+/** Steps A, B and C, each with a compensation (unless `overrides` has steps), and both hooks. */
+function threeSteps(stack: Stack, overrides: Partial<SagaProps> = {}): SagaProps {
+  const { steps, ...rest } = overrides;
+  return {
+    steps: steps ?? [step(stack, 'A'), step(stack, 'B'), step(stack, 'C')],
+    onSuccess: fn(stack, 'Confirm'),
+    onCompensated: fn(stack, 'Cancel'),
+    ...rest,
+  };
+}
+
+/** Names of the definition's Task states, sorted. */
+const taskStates = (definition: StateMachineDefinition) =>
+  Object.entries(definition.States)
+    .filter(([, s]) => s.Type === 'Task')
+    .map(([name]) => name)
+    .sort();
+
+/** The retrier of `States.ALL` of a state. */
+const catchAllRetrier = (state: AslState) => state.Retry?.find((r) => r.ErrorEquals.includes('States.ALL'));
+
+/**
+ * The compensation Task states in the order the chain entered at `from` runs them when every
+ * step completed: follows Next, and at every Choice its rule's branch (the step completed)
+ * rather than the default, up to a state without a Next.
+ */
+function compensationChain(definition: StateMachineDefinition, from: string): string[] {
+  const visited: string[] = [];
+  let name: string | undefined = from;
+  while (name !== undefined && !visited.includes(name)) {
+    visited.push(name);
+    const state: AslState = stateOf(definition, name);
+    name = state.Type === 'Choice' ? state.Choices?.[0]?.Next : state.Next;
+  }
+  return visited.filter((n) => stateOf(definition, n).Type === 'Task' && n.startsWith('Compensate'));
+}
+
+const ALL_TASKS = [
+  'A',
+  'B',
+  'C',
+  'CompensateA',
+  'CompensateB',
+  'CompensateC',
+  'OnCompensated',
+  'OnSuccess',
+] as const;
+const STEPS = ['A', 'B', 'C'] as const;
+
+describe('Saga with three compensated steps and both hooks', () => {
+  let f: Fixture;
+  beforeAll(() => {
+    // GIVEN / WHEN a saga of steps A, B and C, each with a compensation, and both hooks
+    f = buildSaga((stack) => threeSteps(stack));
+  });
+
+  it('has a Task state for every action, compensation and hook', () => {
+    // THEN
+    expect(taskStates(f.definition)).toEqual([...ALL_TASKS]);
+  });
+
+  it('starts with the first step', () => {
+    // THEN
+    expect(f.definition.StartAt).toBe('A');
+  });
+
+  it.each(ALL_TASKS)(
+    'retries %s on States.ALL with 1 s, 3 attempts, backoff 2, a 30 s cap and full jitter',
+    (task) => {
+      // THEN
+      expect(catchAllRetrier(stateOf(f.definition, task))).toEqual(DEFAULT_RETRY);
+    },
+  );
+
+  it.each(ALL_TASKS)('times %s out after 30 s', (task) => {
+    // THEN
+    expect(stateOf(f.definition, task).TimeoutSeconds).toBe(30);
+  });
+
+  it.each(STEPS)('catches every fault of step %s into its Faulted state', (name) => {
+    // THEN
+    expect(stateOf(f.definition, name).Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: `${name}Faulted` }),
+    ]);
+  });
+
+  it.each(STEPS)('records a fault of step %s as a technical failure of that step', (name) => {
+    // THEN
+    expect(stateOf(f.definition, `${name}Faulted`)).toMatchObject({
+      Type: 'Pass',
+      ResultPath: '$.failure',
+      Parameters: { step: name, reason: 'TECHNICAL_FAILURE' },
+    });
+  });
+
+  it.each(STEPS)("follows step %s with a Choice on its result's outcome being OK", (name) => {
+    // THEN
+    expect(stateOf(f.definition, name).Next).toBe(`${name}Succeeded?`);
+    const check = stateOf(f.definition, `${name}Succeeded?`);
+    expect(check.Type).toBe('Choice');
+    expect(check.Choices).toEqual([
+      expect.objectContaining({
+        And: [
+          { Variable: `$.results.${name}.outcome`, IsPresent: true },
+          { Variable: `$.results.${name}.outcome`, StringEquals: 'OK' },
+        ],
+      }),
+      expect.objectContaining({
+        Variable: `$.results.${name}.reason`,
+        IsPresent: true,
+        Next: `${name}Declined`,
+      }),
+    ]);
+    // A result with neither an OK outcome nor a reason is a bug in the step: compensate anyway.
+    expect(check.Default).toBe(`${name}ReturnedNoOutcome`);
+  });
+
+  it('runs A, B and C in order, then OnSuccess, and ends in a Succeed state', () => {
+    // WHEN every step returns OK
+    const trace = traceExecution(f.definition);
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'OnSuccess']);
+    expect(stateOf(f.definition, trace.end).Type).toBe('Succeed');
+  });
+
+  it('goes from OnSuccess straight to the Succeed state', () => {
+    // THEN
+    expect(stateOf(f.definition, stateOf(f.definition, 'OnSuccess').Next ?? '').Type).toBe('Succeed');
+  });
+
+  it('chains the compensations from the last step to the first: C, B, A', () => {
+    // WHEN the chain is followed from the last step's business failure, every step completed
+    const chain = compensationChain(f.definition, 'CDeclined');
+    // THEN
+    expect(chain).toEqual(['CompensateC', 'CompensateB', 'CompensateA']);
+  });
+
+  it('enters the same chain from a technical fault of the last step', () => {
+    // THEN
+    expect(stateOf(f.definition, 'CFaulted').Next).toBe(stateOf(f.definition, 'CDeclined').Next);
+  });
+
+  it('exposes that order as compensationOrder', () => {
+    // THEN
+    expect(f.saga.compensationOrder).toEqual(['CompensateC', 'CompensateB', 'CompensateA']);
+  });
+
+  it('compensates A only if its result is present and OK', () => {
+    // THEN
+    expect(stateOf(f.definition, 'DidAComplete')).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.results.A.outcome', IsPresent: true },
+            { Variable: '$.results.A.outcome', StringEquals: 'OK' },
+          ],
+          Next: 'CompensateA',
+        },
+      ],
+    });
+  });
+
+  it('compensates A, and only A, when B declines', () => {
+    // WHEN B returns a business failure
+    const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'CompensateA', 'OnCompensated']);
+  });
+
+  it('compensates A, and only A, when B faults after its retries', () => {
+    // WHEN B fails for good
+    const trace = traceExecution(f.definition, { B: FAULT });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'CompensateA', 'OnCompensated']);
+  });
+
+  it('compensates B, then A, when C declines', () => {
+    // WHEN C returns a business failure
+    const trace = traceExecution(f.definition, { C: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'CompensateB', 'CompensateA', 'OnCompensated']);
+  });
+
+  it('compensates nothing when A declines', () => {
+    // WHEN the first step returns a business failure
+    const trace = traceExecution(f.definition, { A: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'OnCompensated']);
+  });
+
+  it('records the failed step and its reason for OnCompensated', () => {
+    // WHEN B declines
+    const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO_STOCK' } });
+    // THEN
+    expect(trace.output).toMatchObject({ failure: { step: 'B', reason: 'NO_STOCK' } });
+  });
+
+  it.each(STEPS)('stops at a Fail state with error CompensationFailed if Compensate%s faults', (name) => {
+    // THEN
+    const catchers = stateOf(f.definition, `Compensate${name}`).Catch ?? [];
+    expect(catchers).toHaveLength(1);
+    expect(catchers[0]?.ErrorEquals).toEqual(['States.ALL']);
+    expect(stateOf(f.definition, catchers[0]?.Next ?? '')).toMatchObject({
+      Type: 'Fail',
+      Error: 'CompensationFailed',
+    });
+  });
+
+  it('runs no further compensation after one fails for good', () => {
+    // WHEN C declines and B's compensation fails for good
+    const trace = traceExecution(f.definition, {
+      C: { outcome: 'DECLINED', reason: 'NO' },
+      CompensateB: FAULT,
+    });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'CompensateB']);
+    expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'CompensationFailed' });
+  });
+
+  it('ends the compensated path in a Fail state with error SagaCompensated, after OnCompensated', () => {
+    // WHEN B declines
+    const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.states.at(-2)).toBe('OnCompensated');
+    expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
+  });
+
+  it("gives the failed step's reason as the cause of SagaCompensated", () => {
+    // THEN
+    const end = Object.values(f.definition.States).find((s) => s.Error === 'SagaCompensated');
+    expect(end?.CausePath).toBe('$.failure.reason');
+  });
+});
+
+describe('Saga with a step that has no compensation', () => {
+  let f: Fixture;
+  beforeAll(() => {
+    // GIVEN / WHEN steps A and C with compensations and B without one
+    f = buildSaga((stack) => ({
+      steps: [step(stack, 'A'), step(stack, 'B', { compensated: false }), step(stack, 'C')],
+    }));
+  });
+
+  it('leaves that step out of the compensation chain', () => {
+    // THEN
+    expect(f.definition.States.CompensateB).toBeUndefined();
+    expect(f.definition.States.DidBComplete).toBeUndefined();
+    expect(compensationChain(f.definition, 'CDeclined')).toEqual(['CompensateC', 'CompensateA']);
+  });
+
+  it('leaves it out of compensationOrder', () => {
+    // THEN
+    expect(f.saga.compensationOrder).toEqual(['CompensateC', 'CompensateA']);
+  });
+
+  it('still compensates the step before it when the step after it declines', () => {
+    // WHEN C declines
+    const trace = traceExecution(f.definition, { C: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'CompensateA']);
+  });
+});
+
+describe('Saga without hooks', () => {
+  let f: Fixture;
+  beforeAll(() => {
+    // GIVEN / WHEN steps A and B and no onSuccess or onCompensated
+    f = buildSaga((stack) => ({ steps: [step(stack, 'A'), step(stack, 'B')] }));
+  });
+
+  it('has no hook Task states', () => {
+    // THEN
+    expect(taskStates(f.definition)).toEqual(['A', 'B', 'CompensateA', 'CompensateB']);
+  });
+
+  it('ends a successful run in a Succeed state after the last step', () => {
+    // WHEN every step returns OK
+    const trace = traceExecution(f.definition);
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B']);
+    expect(stateOf(f.definition, trace.end).Type).toBe('Succeed');
+  });
+
+  it('ends a compensated run in a Fail state with error SagaCompensated', () => {
+    // WHEN B declines
+    const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'CompensateA']);
+    expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
+  });
+});
+
+describe('Saga retry and timeout', () => {
+  it("retries every task by the saga's retry", () => {
+    // GIVEN / WHEN a saga retry
+    const { definition } = buildSaga((stack) =>
+      threeSteps(stack, {
+        retry: {
+          interval: Duration.seconds(2),
+          maxAttempts: 5,
+          backoffRate: 1.5,
+          maxDelay: Duration.seconds(10),
+        },
+      }),
+    );
+    // THEN
+    for (const task of ALL_TASKS) {
+      expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
+        ...DEFAULT_RETRY,
+        IntervalSeconds: 2,
+        MaxAttempts: 5,
+        BackoffRate: 1.5,
+        MaxDelaySeconds: 10,
+      });
+    }
+  });
+
+  it("retries a step's action and compensation by its own retry, over the saga's", () => {
+    // GIVEN / WHEN a saga retry, and B's own maxAttempts
+    const { definition } = buildSaga((stack) =>
+      threeSteps(stack, {
+        retry: { interval: Duration.seconds(2) },
+        steps: [step(stack, 'A'), step(stack, 'B', { retry: { maxAttempts: 7 } }), step(stack, 'C')],
+      }),
+    );
+    // THEN
+    for (const task of ALL_TASKS) {
+      const maxAttempts = task === 'B' || task === 'CompensateB' ? 7 : 3;
+      expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
+        ...DEFAULT_RETRY,
+        IntervalSeconds: 2,
+        MaxAttempts: maxAttempts,
+      });
+    }
+  });
+
+  it('times every task out after taskTimeout', () => {
+    // GIVEN / WHEN
+    const { definition } = buildSaga((stack) => threeSteps(stack, { taskTimeout: Duration.seconds(12) }));
+    // THEN
+    for (const task of ALL_TASKS) expect(stateOf(definition, task).TimeoutSeconds, task).toBe(12);
+  });
+
+  it("times a step's action and compensation out after its own timeout", () => {
+    // GIVEN / WHEN B's own timeout
+    const { definition } = buildSaga((stack) =>
+      threeSteps(stack, {
+        steps: [step(stack, 'A'), step(stack, 'B', { timeout: Duration.seconds(45) }), step(stack, 'C')],
+      }),
+    );
+    // THEN
+    for (const task of ALL_TASKS) {
+      expect(stateOf(definition, task).TimeoutSeconds, task).toBe(
+        task === 'B' || task === 'CompensateB' ? 45 : 30,
+      );
+    }
+  });
+
+  it("retries Lambda service errors by the saga's retry too (maxAttempts 0: no retry at all)", () => {
+    // GIVEN / WHEN a saga that asks for no retries
+    const { definition } = buildSaga((stack) => threeSteps(stack, { retry: { maxAttempts: 0 } }));
+    // THEN every task has one retrier, jittered, with no attempt after the first
+    for (const task of ALL_TASKS) {
+      expect(stateOf(definition, task).Retry, task).toEqual([{ ...DEFAULT_RETRY, MaxAttempts: 0 }]);
+    }
+  });
+});
+
+describe('Saga state machine', () => {
+  let f: Fixture;
+  beforeAll(() => {
+    // GIVEN / WHEN a saga with its defaults
+    f = buildSaga((stack) => threeSteps(stack));
+  });
+
+  it('is a STANDARD state machine by default', () => {
+    // THEN
+    f.template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
+  });
+
+  it('is an EXPRESS state machine when asked', () => {
+    // GIVEN / WHEN
+    const express = buildSaga((stack) =>
+      threeSteps(stack, { stateMachineType: sfn.StateMachineType.EXPRESS }),
+    );
+    // THEN
+    express.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+    });
+  });
+
+  it('logs every event with execution data to its log group', () => {
+    // THEN
+    f.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: f.stack.resolve(f.saga.logGroup.logGroupArn) } },
+        ],
+      },
+    });
+  });
+
+  it('keeps its logs one month', () => {
+    // THEN
+    f.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('traces executions with X-Ray', () => {
+    // THEN
+    f.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('encrypts its data', () => {
+    // THEN
+    f.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      EncryptionConfiguration: { Type: Match.anyValue() },
+    });
+  });
+
+  it('times executions out after 5 minutes', () => {
+    // THEN
+    expect(f.definition.TimeoutSeconds).toBe(300);
+  });
+
+  it('times executions out after the given timeout', () => {
+    // GIVEN / WHEN
+    const { definition } = buildSaga((stack) => threeSteps(stack, { timeout: Duration.hours(1) }));
+    // THEN
+    expect(definition.TimeoutSeconds).toBe(3600);
+  });
+
+  it('has a FailedExecutionsAlarm on failed executions of its state machine', () => {
+    // THEN
+    const alarms = f.template.findResources('AWS::CloudWatch::Alarm');
+    const alarm = alarms[f.stack.getLogicalId(f.saga.failedAlarm.node.defaultChild as cloudwatch.CfnAlarm)];
+    expect(f.saga.failedAlarm.node.id).toBe('FailedExecutionsAlarm');
+    expect(JSON.stringify(alarm?.Properties)).toContain(
+      JSON.stringify(f.stack.resolve(f.saga.stateMachine.stateMachineArn)),
+    );
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('does not alarm on executions that ended compensated (the Fail state SagaCompensated)', () => {
+    // THEN: ExecutionsFailed counts every execution that reached a Fail state, compensated
+    // ones (a declined payment) included, so the alarm must not be that metric alone
+    const alarms = f.template.findResources('AWS::CloudWatch::Alarm');
+    const alarm = alarms[f.stack.getLogicalId(f.saga.failedAlarm.node.defaultChild as cloudwatch.CfnAlarm)];
+    expect(alarm?.Properties).not.toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed' });
+    const metrics = JSON.stringify(alarm?.Properties?.Metrics);
+    expect(metrics).toContain('UnrecoveredFailures');
+    expect(metrics).toContain('ExecutionsTimedOut');
+    expect(metrics).toContain('ExecutionsAborted');
+  });
+
+  it('counts as unrecovered only the failed executions whose error is not SagaCompensated', () => {
+    // THEN
+    f.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.type = "ExecutionFailed") && ($.details.error != "SagaCompensated") }',
+      MetricTransformations: [
+        Match.objectLike({ MetricNamespace: 'Saga', MetricName: 'UnrecoveredFailures' }),
+      ],
+    });
+  });
+});
+
+describe('Saga validation', () => {
+  const sagaOf = (props: (stack: Stack) => SagaProps) => () => buildSaga(props);
+
+  it('fails if it has no step', () => {
+    // THEN
+    expect(sagaOf(() => ({ steps: [] }))).toThrow(/1 to 20 steps, got 0/);
+  });
+
+  it('fails if it has 21 steps', () => {
+    // THEN
+    expect(
+      sagaOf((stack) => ({ steps: Array.from({ length: 21 }, (_, i) => step(stack, `Step${i}`)) })),
+    ).toThrow(/1 to 20 steps, got 21/);
+  });
+
+  it('accepts 20 steps', () => {
+    // GIVEN / WHEN
+    const { saga } = buildSaga((stack) => ({
+      steps: Array.from({ length: 20 }, (_, i) => step(stack, `Step${i}`)),
+    }));
+    // THEN
+    expect(saga.compensationOrder).toHaveLength(20);
+  });
+
+  it.each(['reserveStock', 'Reserve-Stock', 'Reserve Stock', '1Reserve'])(
+    "fails if a step name is not PascalCase: '%s'",
+    (name) => {
+      // THEN
+      expect(sagaOf((stack) => ({ steps: [{ name, action: fn(stack, 'Action') }] }))).toThrow(
+        /must be PascalCase/,
+      );
+    },
+  );
+
+  it('fails if two steps have the same name', () => {
+    // THEN
+    expect(
+      sagaOf((stack) => ({
+        steps: [
+          { name: 'A', action: fn(stack, 'First') },
+          { name: 'A', action: fn(stack, 'Second') },
+        ],
+      })),
+    ).toThrow(/step name 'A' is used twice/);
+  });
+
+  it.each(['Compensated', 'Succeeded', 'StateMachine', 'CompensateStock', 'DidShip'])(
+    "fails if a step name (%s) clashes with the saga's own states",
+    (name) => {
+      // THEN
+      expect(sagaOf((stack) => ({ steps: [{ name, action: fn(stack, 'Action') }] }))).toThrow(
+        /clashes with the saga's own states/,
+      );
+    },
+  );
+
+  it('fails if the saga retry maxAttempts is above 99', () => {
+    // THEN
+    expect(sagaOf((stack) => threeSteps(stack, { retry: { maxAttempts: 100 } }))).toThrow(
+      /maxAttempts must be a whole number from 0 to 99, got 100/,
+    );
+  });
+
+  it("fails if a step's retry maxAttempts is above 99", () => {
+    // THEN
+    expect(sagaOf((stack) => ({ steps: [step(stack, 'A', { retry: { maxAttempts: 100 } })] }))).toThrow(
+      /maxAttempts must be a whole number from 0 to 99, got 100/,
+    );
+  });
+
+  it('accepts a retry maxAttempts of 99', () => {
+    // GIVEN / WHEN
+    const { definition } = buildSaga((stack) => threeSteps(stack, { retry: { maxAttempts: 99 } }));
+    // THEN
+    expect(catchAllRetrier(stateOf(definition, 'A'))?.MaxAttempts).toBe(99);
+  });
+
+  it('fails if the retry backoffRate is below 1', () => {
+    // THEN
+    expect(sagaOf((stack) => threeSteps(stack, { retry: { backoffRate: 0.5 } }))).toThrow(
+      /backoffRate must be at least 1, got 0.5/,
+    );
+  });
+
+  it("fails if a step's retry backoffRate is below 1", () => {
+    // THEN
+    expect(sagaOf((stack) => ({ steps: [step(stack, 'A', { retry: { backoffRate: 0.5 } })] }))).toThrow(
+      /backoffRate must be at least 1/,
+    );
+  });
+
+  it('accepts a retry backoffRate from a CloudFormation parameter (a token)', () => {
+    // GIVEN / WHEN a backoff rate known only at deploy time
+    const build = sagaOf((stack) =>
+      threeSteps(stack, {
+        retry: { backoffRate: new CfnParameter(stack, 'Backoff', { type: 'Number' }).valueAsNumber },
+      }),
+    );
+    // THEN
+    expect(build).not.toThrow();
+  });
+
+  it('fails if an EXPRESS saga has a timeout above 5 minutes', () => {
+    // THEN
+    expect(
+      sagaOf((stack) =>
+        threeSteps(stack, { stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6) }),
+      ),
+    ).toThrow(/EXPRESS state machine runs at most 5 minutes/);
+  });
+
+  it('accepts an EXPRESS saga with a timeout of 5 minutes', () => {
+    // GIVEN / WHEN
+    const { definition } = buildSaga((stack) =>
+      threeSteps(stack, { stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5) }),
+    );
+    // THEN
+    expect(definition.TimeoutSeconds).toBe(300);
+  });
+});
