@@ -31,7 +31,10 @@ const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
 
 for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
 // Synth fails on any finding that is not acknowledged with a reason.
-Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
+Validations.of(app).addPlugins(
+  new cdkNag.AwsSolutionsChecks(app, { verbose: true }),
+  new cdkNag.ServerlessChecks(app, { verbose: true }),
+);
 
 // Test deployments only (npm run chaos): make chosen functions fail; absent from the default app.
 const faults = faultPlanFromContext(app.node.tryGetContext('faults'));

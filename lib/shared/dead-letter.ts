@@ -3,6 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
+/** Why a dead-letter queue has no redrive policy of its own. */
+export const DEAD_LETTER_HAS_NO_REDRIVE =
+  'A dead-letter queue is the end of the line: its messages wait for a person and the redrive tooling.';
+
 /**
  * A dead-letter queue for a service (SNS subscription, EventBridge target) rather than for
  * another queue: encrypted, TLS only, 14 days of retention. cdk-nag's SQS3 cannot see such
@@ -20,10 +24,13 @@ export function serviceDeadLetterQueue(
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
   });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: `This queue is the dead-letter queue of ${usedBy}, which the rule does not see.`,
-  });
+  Validations.of(queue).acknowledge(
+    {
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is the dead-letter queue of ${usedBy}, which the rule does not see.`,
+    },
+    { id: 'Serverless-SQSRedrivePolicy', reason: DEAD_LETTER_HAS_NO_REDRIVE },
+  );
   return queue;
 }
 

@@ -102,10 +102,11 @@ export class NodeFunction extends nodejs.NodejsFunction {
       reason:
         'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; nothing else is granted on *.',
     });
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Runtime pinned to nodejs22.x on purpose: the bundle targets node22 and upgrades are a reviewed change.',
-    });
+    const pinned =
+      'Runtime pinned to nodejs22.x on purpose: the bundle targets node22 and upgrades are a reviewed change.';
+    Validations.of(this).acknowledge(
+      { id: 'AwsSolutions-L1', reason: pinned },
+      { id: 'Serverless-LambdaLatestVersion', reason: pinned },
+    );
   }
 }

@@ -390,7 +390,11 @@ describe('OrderFulfilmentStack intake', () => {
  * and the AwsSolutions pack; with the emulator aspect when `emulator` is set. Handlers are not
  * bundled and CDK's built-in template validation is off (no rule reads either).
  */
-function synthesizeApp(emulator: boolean, extend?: (fulfilment: OrderFulfilmentStack) => void): SynthOutcome {
+function synthesizeApp(
+  emulator: boolean,
+  extend?: (fulfilment: OrderFulfilmentStack) => void,
+  packName: 'AwsSolutions' | 'Serverless' = 'AwsSolutions',
+): SynthOutcome {
   const app = appWithoutBundling();
   const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
   const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
@@ -400,7 +404,10 @@ function synthesizeApp(emulator: boolean, extend?: (fulfilment: OrderFulfilmentS
   const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', { env: ENV, bus: orderEvents.bus });
   extend?.(fulfilment);
   for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
-  const pack = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
+  const pack =
+    packName === 'AwsSolutions'
+      ? new cdkNag.AwsSolutionsChecks(app, { verbose: true })
+      : new cdkNag.ServerlessChecks(app, { verbose: true });
   Validations.of(app).addPlugins(pack);
   if (emulator) Aspects.of(app).add(new EmulatorCompatibility());
   return synthesizeWithValidation(app, pack.name);
@@ -421,6 +428,35 @@ describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', ()
     // THEN
     expect(outcome.findings).toEqual([]);
     expect(outcome.error).toBeUndefined();
+  });
+
+  it('synthesizes with no unacknowledged finding of the Serverless pack either', () => {
+    // GIVEN / WHEN
+    const outcome = synthesizeApp(false, undefined, 'Serverless');
+    // THEN
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('reports an unacknowledged Serverless finding', () => {
+    // GIVEN / WHEN a queue without a redrive policy is added to the fulfilment stack
+    const outcome = synthesizeApp(
+      false,
+      (fulfilment) => {
+        new sqs.Queue(fulfilment, 'NoRedrive', {
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+        });
+      },
+      'Serverless',
+    );
+    // THEN
+    expect(outcome.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'Serverless-SQSRedrivePolicy',
+        constructPath: 'OrderFulfilment/NoRedrive/Resource',
+      }),
+    );
   });
 
   it('reports an unacknowledged finding in the OrderFulfilment stack', () => {

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -146,6 +146,19 @@ export class QueueConsumer extends Construct {
       reportBatchItemFailures: true,
     });
     this.function.addEventSource(this.eventSource);
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          "Invoked synchronously by the SQS event source only: failed records go to the queue's dead-letter queue.",
+      },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          "SQS event sources take no on-failure destination; the queue's redrive policy is the destination.",
+      },
+    );
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: `${this.node.path} is failing whole invocations (not single records).`,

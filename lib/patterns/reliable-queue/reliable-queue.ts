@@ -1,9 +1,9 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueDepthAlarm } from '../../shared/dead-letter.js';
+import { DEAD_LETTER_HAS_NO_REDRIVE, queueDepthAlarm } from '../../shared/dead-letter.js';
 
 export interface ReliableQueueProps {
   /**
@@ -117,6 +117,12 @@ export class ReliableQueue extends Construct {
         redrivePermission: sqs.RedrivePermission.BY_QUEUE,
         sourceQueues: [sqs.Queue.fromQueueArn(this, 'SourceRef', sourceArn)],
       },
+    });
+
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'A dead-letter queue is the end of the line: its messages wait for a person and the redrive tooling.',
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {

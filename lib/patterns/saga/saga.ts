@@ -261,6 +261,12 @@ function acknowledgeInvokeWildcards(stateMachine: sfn.StateMachine, functions: l
     const stack = Stack.of(resource);
     findings.add(`AwsSolutions-IAM5[Resource::<${stack.resolve(stack.getLogicalId(resource))}.Arn>:*]`);
   }
+  for (const fn of functions) {
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by Step Functions: a failure is retried and then caught by the saga.',
+    });
+  }
   Validations.of(stateMachine.role).acknowledge(
     ...[...findings].map((id) => ({
       id,
