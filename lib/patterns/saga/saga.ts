@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -77,6 +77,7 @@ export class Saga extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly logGroup: logs.LogGroup;
   public readonly failedAlarm: cloudwatch.Alarm;
+  public readonly timedOutAlarm: cloudwatch.Alarm;
   /** Names of the compensation states in the order they run (last completed step first). */
   public readonly compensationOrder: string[];
 
@@ -221,12 +222,12 @@ export class Saga extends Construct {
 
     // A compensated saga also ends in Fail (SagaCompensated): that is a business outcome, not
     // an incident. Count only the other failures (CompensationFailed, runtime errors) from the
-    // execution log, plus timeouts and aborts.
+    // execution log; timeouts get their own alarm.
     const unrecovered = new logs.MetricFilter(this, 'UnrecoveredFailures', {
       logGroup: this.logGroup,
       metricNamespace: 'Saga',
-      metricName: 'UnrecoveredFailures',
-      dimensions: { StateMachine: '$.execution_arn' },
+      // One metric per saga (no dimensions, so the alarm reads exactly what the filter writes).
+      metricName: `UnrecoveredFailures-${Names.uniqueResourceName(this, { maxLength: 200 })}`,
       filterPattern: logs.FilterPattern.all(
         logs.FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
         logs.FilterPattern.stringValue('$.details.error', '!=', 'SagaCompensated'),
@@ -234,16 +235,16 @@ export class Saga extends Construct {
       metricValue: '1',
     });
     this.failedAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `Executions of ${this.node.path} failed without completing their compensations, timed out or were aborted.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(unrecovered, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-        usingMetrics: {
-          unrecovered: unrecovered.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
-          timedOut: this.stateMachine.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5) }),
-          aborted: this.stateMachine.metricAborted({ statistic: 'Sum', period: Duration.minutes(5) }),
-        },
-        period: Duration.minutes(5),
-      }),
+      alarmDescription: `Executions of ${this.node.path} failed without completing their compensations.`,
+      metric: unrecovered.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.timedOutAlarm = new cloudwatch.Alarm(this, 'TimedOutExecutionsAlarm', {
+      alarmDescription: `Executions of ${this.node.path} ran past the saga timeout: their compensations did not run.`,
+      metric: this.stateMachine.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
