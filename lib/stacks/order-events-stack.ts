@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { EVENT_CATALOG } from '../../lambdas/shared/events/catalog.js';
 import { toJsonSchema } from '../../lambdas/shared/events/json-schema.js';
 import { EventRouter, EventSchemaRegistry } from '../patterns/event-router/index.js';
+import { OpsView } from '../patterns/ops-view/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
@@ -91,6 +92,10 @@ export class OrderEventsStack extends Stack {
         description: `${c.detailType} eventVersion ${c.version}`,
       })),
     });
+
+    // Last, so it sees every queue, function, state machine and alarm of the stack.
+    const ops = new OpsView(this, 'Operations');
+    new CfnOutput(this, 'OpsTopicArn', { value: ops.opsTopic.topicArn });
 
     new CfnOutput(this, 'BusName', { value: this.router.bus.eventBusName });
     new CfnOutput(this, 'BusArn', { value: this.router.bus.eventBusArn });

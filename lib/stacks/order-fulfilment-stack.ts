@@ -5,6 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { EventRoute } from '../patterns/event-router/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
+import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { Saga } from '../patterns/saga/index.js';
@@ -101,6 +102,10 @@ export class OrderFulfilmentStack extends Stack {
       environment: { STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn },
     });
     this.saga.stateMachine.grantStartExecution(starter.function);
+
+    // Last, so it sees every queue, function, state machine and alarm of the stack.
+    const ops = new OpsView(this, 'Operations');
+    new CfnOutput(this, 'OpsTopicArn', { value: ops.opsTopic.topicArn });
 
     new CfnOutput(this, 'StateMachineArn', { value: this.saga.stateMachine.stateMachineArn });
     new CfnOutput(this, 'FulfilmentTableName', { value: this.table.tableName });

@@ -8,6 +8,7 @@ import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../lambdas/shared/events/order-c
 import { EventRoute } from '../patterns/event-router/index.js';
 import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
+import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { lambdaEntry } from '../shared/node-function.js';
@@ -131,6 +132,10 @@ export class OrderNotificationsStack extends Stack {
       analytics: consumer('AnalyticsRecorder', this.queues.analytics, 'analytics-recorder'),
       status: consumer('OrderStatusProjection', this.queues.status, 'order-status-projection'),
     };
+
+    // Last, so it sees every queue, function, state machine and alarm of the stack.
+    const ops = new OpsView(this, 'Operations');
+    new CfnOutput(this, 'OpsTopicArn', { value: ops.opsTopic.topicArn });
 
     // Names the scripts and integration tests look resources up by.
     new CfnOutput(this, 'OutcomesTopicArn', { value: this.outcomes.topic.topicArn });

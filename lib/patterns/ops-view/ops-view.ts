@@ -1,0 +1,128 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+export interface OpsViewProps {
+  /**
+   * Where every alarm of the stack notifies.
+   * @default a new encrypted topic (subscribe your pager or e-mail to it)
+   */
+  readonly opsTopic?: sns.ITopic;
+  /** @default the stack name */
+  readonly dashboardName?: string;
+}
+
+/**
+ * The operations view of a stack, built from what the stack already holds: every alarm in it
+ * notifies an SNS ops topic, and a dashboard shows queue and dead-letter depths, oldest message
+ * ages, Lambda errors and throttles, and state machine outcomes. Create it last in the stack's
+ * constructor, so it sees everything.
+ */
+export class OpsView extends Construct {
+  public readonly opsTopic: sns.ITopic;
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: OpsViewProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const all = stack.node.findAll();
+
+    if (props.opsTopic) {
+      this.opsTopic = props.opsTopic;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        description: `Encrypts ${stack.stackName} alarm notifications`,
+        enableKeyRotation: true,
+      });
+      // CloudWatch publishes the alarm notifications: it needs the topic key.
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
+      this.opsTopic = new sns.Topic(this, 'Topic', {
+        masterKey: key,
+        enforceSSL: true,
+        displayName: `${stack.stackName} alarms`,
+      });
+    }
+
+    this.alarms = all.filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);
+    const notify = new actions.SnsAction(this.opsTopic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(notify);
+
+    const queues = all.filter((c): c is sqs.Queue => c instanceof sqs.Queue);
+    const isDeadLetter = (q: sqs.Queue) => q.node.id.includes('DeadLetter');
+    const functions = all.filter((c): c is lambda.Function => c instanceof lambda.Function);
+    const machines = all.filter((c): c is sfn.StateMachine => c instanceof sfn.StateMachine);
+    const period = Duration.minutes(1);
+    const label = (c: Construct) => c.node.path.split('/').slice(1, -1).join('/') || c.node.id;
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(3),
+    });
+    const widgets: cloudwatch.IWidget[] = [];
+    const work = queues.filter((q) => !isDeadLetter(q));
+    const dead = queues.filter(isDeadLetter);
+    if (work.length > 0) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Queue depth (visible)',
+          left: work.map((q) => q.metricApproximateNumberOfMessagesVisible({ period, label: label(q) })),
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Oldest message age (s)',
+          left: work.map((q) => q.metricApproximateAgeOfOldestMessage({ period, label: label(q) })),
+        }),
+      );
+    }
+    if (dead.length > 0) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Dead-letter depth',
+          left: dead.map((q) => q.metricApproximateNumberOfMessagesVisible({ period, label: label(q) })),
+        }),
+      );
+    }
+    if (functions.length > 0) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Lambda errors',
+          left: functions.map((f) => f.metricErrors({ period, label: label(f) })),
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Lambda throttles',
+          left: functions.map((f) => f.metricThrottles({ period, label: label(f) })),
+        }),
+      );
+    }
+    for (const machine of machines) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: `${label(machine)}: outcomes`,
+          left: [
+            machine.metricSucceeded({ period, label: 'succeeded' }),
+            machine.metricFailed({ period, label: 'failed (compensated or not)' }),
+            machine.metricTimedOut({ period, label: 'timed out' }),
+          ],
+        }),
+      );
+    }
+    if (this.alarms.length > 0) {
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+    }
+    for (let i = 0; i < widgets.length; i += 2) this.dashboard.addWidgets(...widgets.slice(i, i + 2));
+  }
+}
