@@ -15,11 +15,16 @@ describe('malformed events end in a dead-letter queue with the reason, and nothi
     detail: { ...invalid.detail, data: { ...invalid.detail.data, total: 'a lot' } },
   });
   const valid = orderConfirmed({ total: 150 });
+  const futureVersion = orderConfirmed({ orderId: `v2-${marker}` });
+  futureVersion.detail.metadata.eventVersion = '2';
+  const unknownType = { ...orderConfirmed({ orderId: `refund-${marker}` }), 'detail-type': 'OrderRefunded' };
 
   beforeAll(async () => {
     await settled(app);
     await app.publishOutcome(notJson);
     await app.publishOutcome(schemaInvalid);
+    await app.publishOutcome(futureVersion);
+    await app.publishOutcome(unknownType);
     await app.publishOutcome(valid);
     await waitFor('the valid event to be processed', async () => {
       const c = await app.effectCounts(valid.detail.data.orderId);
@@ -46,6 +51,18 @@ describe('malformed events end in a dead-letter queue with the reason, and nothi
         /detail\.data\.total/,
       );
     }
+  });
+
+  it('dead-letters an event of an unknown eventVersion, saying which version the consumer reads', async () => {
+    const message = await findIn('Analytics', `v2-${marker}`);
+    expect(message.MessageAttributes?.[FAILURE_REASON_ATTRIBUTE]?.StringValue).toMatch(
+      /unknown eventVersion/,
+    );
+  });
+
+  it('dead-letters an unknown detail-type, naming the field', async () => {
+    const message = await findIn('Analytics', `refund-${marker}`);
+    expect(message.MessageAttributes?.[FAILURE_REASON_ATTRIBUTE]?.StringValue).toMatch(/detail-type/);
   });
 
   it('logs the reason for each rejected record', async () => {

@@ -27,6 +27,7 @@ export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 export function busEventSchema<TSource extends string, TType extends string, TData extends z.ZodType>(
   source: TSource,
   detailType: TType,
+  version: string,
   data: TData,
 ) {
   return z.looseObject({
@@ -34,7 +35,16 @@ export function busEventSchema<TSource extends string, TType extends string, TDa
     time: z.string().optional(),
     source: z.literal(source),
     'detail-type': z.literal(detailType),
-    detail: z.object({ metadata: EventMetadataSchema, data }),
+    detail: z.object({
+      // A consumer knows the versions it was built for: any other one is dead-lettered with
+      // this reason, never half-understood.
+      metadata: EventMetadataSchema.extend({
+        eventVersion: z.literal(version, {
+          error: `unknown eventVersion; this consumer reads version ${version}`,
+        }),
+      }),
+      data,
+    }),
   });
 }
 

@@ -31,6 +31,7 @@ export const OrderCancelledDataSchema = z.object({
 export const OrderCancelledSchema = busEventSchema(
   ORDER_CANCELLED_SOURCE,
   ORDER_CANCELLED_DETAIL_TYPE,
+  ORDER_CANCELLED_VERSION,
   OrderCancelledDataSchema,
 );
 export type OrderCancelled = z.infer<typeof OrderCancelledSchema>;

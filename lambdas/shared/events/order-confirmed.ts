@@ -25,6 +25,7 @@ export const OrderConfirmedDataSchema = z.object({
 export const OrderConfirmedSchema = busEventSchema(
   ORDER_CONFIRMED_SOURCE,
   ORDER_CONFIRMED_DETAIL_TYPE,
+  ORDER_CONFIRMED_VERSION,
   OrderConfirmedDataSchema,
 );
 export type OrderConfirmed = z.infer<typeof OrderConfirmedSchema>;

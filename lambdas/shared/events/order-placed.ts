@@ -42,6 +42,7 @@ export const OrderPlacedDataSchema = z.object({
 export const OrderPlacedSchema = busEventSchema(
   ORDER_PLACED_SOURCE,
   ORDER_PLACED_DETAIL_TYPE,
+  ORDER_PLACED_VERSION,
   OrderPlacedDataSchema,
 );
 export type OrderPlaced = z.infer<typeof OrderPlacedSchema>;

@@ -30,6 +30,7 @@ export const OrderStatusChangedDataSchema = z.object({
 export const OrderStatusChangedSchema = busEventSchema(
   ORDER_STATUS_CHANGED_SOURCE,
   ORDER_STATUS_CHANGED_DETAIL_TYPE,
+  ORDER_STATUS_CHANGED_VERSION,
   OrderStatusChangedDataSchema,
 );
 export type OrderStatusChanged = z.infer<typeof OrderStatusChangedSchema>;
