@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -184,6 +185,42 @@ export class AppClient {
       }),
     );
     if (result.FailedEntryCount) throw new Error(`PutEvents rejected ${result.FailedEntryCount} entries`);
+  }
+
+  /**
+   * Read every message of a queue without consuming it: receive until the queue reads empty
+   * twice (each message hidden meanwhile), then make them all visible again.
+   */
+  async scan(url: string): Promise<Message[]> {
+    const seen = new Map<string, Message>();
+    let empty = 0;
+    while (empty < 2) {
+      const result = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      const messages = (result.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
+      if (messages.length === 0) empty += 1;
+      else empty = 0;
+      for (const m of messages) if (m.MessageId) seen.set(m.MessageId, m);
+    }
+    const all = [...seen.values()];
+    for (let i = 0; i < all.length; i += 10) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: url,
+          Entries: all
+            .slice(i, i + 10)
+            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
+    return all;
   }
 
   /** Receive and delete every message in a queue until it reads empty twice; returns the bodies. */

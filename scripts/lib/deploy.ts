@@ -23,7 +23,12 @@ async function isBootstrapped(env: NodeJS.ProcessEnv): Promise<boolean> {
 }
 
 /** Bootstrap (once), deploy every stack to the emulator, apply the emulator bridges. */
-export async function deployToEmulator(endpoint: string): Promise<StackOutputs> {
+export interface DeployOptions {
+  /** Extra CDK context, e.g. `{ faults: '{...}' }` for a chaos run's test deployment. */
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+export async function deployToEmulator(endpoint: string, options: DeployOptions = {}): Promise<StackOutputs> {
   if (!existsSync(CDK)) throw new Error('the CDK CLI is missing: run `npm ci` first.');
   const env = emulatorEnv(endpoint);
   mkdirSync(LOCAL_DIR, { recursive: true });
@@ -35,6 +40,7 @@ export async function deployToEmulator(endpoint: string): Promise<StackOutputs> 
   const started = Date.now();
   // target=emulator applies the EmulatorCompatibility aspect (bin/app.ts); AWS deploys never pass it.
   const args = ['deploy', '--all', '--require-approval', 'never', '--context', 'target=emulator'];
+  for (const [key, value] of Object.entries(options.context ?? {})) args.push('--context', `${key}=${value}`);
   await run(CDK, [...args, '--outputs-file', OUTPUTS_FILE], { env, quiet: true });
   await applyEmulatorBridges(env);
   progress.ok(`Deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
