@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/clients.js';
 import { ledgerKeys } from '../shared/ledger.js';
 import type { FactStore, OrderFact } from './record-fact.js';
 
-/** Appends each fact as a new item, as an analytics sink would: duplicates would be visible. */
+/**
+ * One item per fact, keyed by the event it came from: a repeat of the same event (a retry
+ * whose first attempt timed out after writing) overwrites itself instead of counting twice.
+ */
 export class DynamoDbFactStore implements FactStore {
   constructor(private readonly tableName: string) {}
 
@@ -14,7 +16,7 @@ export class DynamoDbFactStore implements FactStore {
         TableName: this.tableName,
         Item: {
           pk: ledgerKeys.order(fact.orderId),
-          sk: ledgerKeys.analytics(fact.outcome, randomUUID()),
+          sk: ledgerKeys.analytics(fact.outcome, fact.eventId),
           ...fact,
         },
       }),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/clients.js';
 import { TransientError } from '../shared/errors.js';
 import { ledgerKeys } from '../shared/ledger.js';
@@ -7,8 +8,8 @@ import type { Email, Mailer } from './compose-email.js';
 
 /**
  * The reference app has no mail provider: this adapter records each email in the ledger table
- * instead. Every call writes a new item, as a real send would, so a duplicate delivery that
- * got past idempotency would show up as two emails. Recipients under the reserved `.invalid`
+ * instead, one item per email reference (the event's idempotency key), which it treats as a
+ * provider-side idempotency key. Recipients under the reserved `.invalid`
  * top-level domain (RFC 2606) behave like a provider outage, so retries and dead-lettering can
  * be exercised end to end with real data.
  */
@@ -19,18 +20,25 @@ export class LedgerMailer implements Mailer {
     if (email.to.toLowerCase().endsWith('.invalid')) {
       throw new TransientError(`mail provider did not answer for ${email.to}`);
     }
+    // Like a real provider's idempotency key: a second send of the same reference (a retry
+    // whose first attempt timed out after sending) is recognised, not sent again.
     const messageId = randomUUID();
-    await documentClient().send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: ledgerKeys.order(orderId),
-          sk: ledgerKeys.email(messageId),
-          ...email,
-          sentAt: new Date().toISOString(),
-        },
-      }),
-    );
-    return { messageId };
+    const key = { pk: ledgerKeys.order(orderId), sk: ledgerKeys.email(email.reference) };
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, messageId, ...email, sentAt: new Date().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { messageId };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const sent = await documentClient().send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      return { messageId: String(sent.Item?.messageId ?? messageId) };
+    }
   }
 }

@@ -85,7 +85,8 @@ export function createSqsConsumer<TSchema extends z.ZodType, TResult>(
       return;
     }
     try {
-      await injectFault(record.messageId, remainingMs);
+      // Keyed by delivery attempt, so a redelivery draws again (as a real transient fault would).
+      await injectFault(`${record.messageId}:${record.attributes.ApproximateReceiveCount}`, remainingMs);
       await handleOnce(parsed.event);
     } catch (error) {
       // Reported as a batch item failure: SQS retries it, then its redrive policy applies.

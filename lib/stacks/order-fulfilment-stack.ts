@@ -89,7 +89,12 @@ export class OrderFulfilmentStack extends Stack {
       taskTimeout: Duration.seconds(15),
     });
 
-    this.intake = new ReliableQueue(this, 'SagaIntakeQueue', { maxReceiveCount: 5 });
+    // The starter only calls StartExecution: a 5 s timeout, so a failed start is retried after
+    // 35 s (6x the timeout + margin) rather than the default 90 s.
+    this.intake = new ReliableQueue(this, 'SagaIntakeQueue', {
+      maxReceiveCount: 5,
+      visibilityTimeout: Duration.seconds(35),
+    });
     new EventRoute(this, 'SagaIntakeRoute', {
       ...ORDER_ROUTES.intake,
       bus: props.bus,
@@ -98,6 +103,7 @@ export class OrderFulfilmentStack extends Stack {
     const starter = new QueueConsumer(this, 'SagaStarter', {
       source: this.intake,
       entry: lambdaEntry('saga-starter'),
+      timeout: Duration.seconds(5),
       idempotencyTable: idempotency.table,
       environment: { STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn },
     });
