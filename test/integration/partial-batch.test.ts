@@ -28,7 +28,7 @@ describe('a batch with one record that keeps failing', () => {
     const dead = await waitFor(
       'the failing record in the email dead-letter queue',
       async () => {
-        const messages = await app.scan(app.dlqUrl("Email"));
+        const messages = await app.scan(app.dlqUrl('Email'));
         return messages.find((m) => m.Body?.includes(bad.detail.data.orderId));
       },
       { timeoutMs: 180_000, intervalMs: 1000 },

@@ -1,0 +1,551 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
+import { CDK_OUT, ROOT } from './paths.js';
+
+/**
+ * Finds every dead-letter queue of the deployed app and what feeds it, and reads them without
+ * taking anything: depth, age of the oldest message, a sample of messages.
+ */
+
+/** The stacks of the app, in the order `npm run dlq -- list` prints them. */
+export const APP_STACKS = ['OrderEvents', 'OrderNotifications', 'OrderFulfilment'] as const;
+
+/**
+ * Message attributes a consumer adds when it dead-letters a poison record
+ * (lambdas/shared/dead-letter.ts); a redrive drops them so the record starts afresh.
+ */
+export const DEAD_LETTER_ATTRIBUTES: readonly string[] = [
+  FAILURE_REASON_ATTRIBUTE,
+  'sourceQueueArn',
+  'originalMessageId',
+];
+
+/**
+ * What dead-letters into a queue:
+ * - `queue`: another SQS queue, through its RedrivePolicy (after maxReceiveCount receives), or
+ *   its consumer, for a record that can never succeed;
+ * - `sns-delivery`: SNS, for messages it could not deliver to a subscription;
+ * - `eventbridge-target`: EventBridge, for events it could not deliver to a rule's target.
+ */
+export type DeadLetterKind = 'queue' | 'sns-delivery' | 'eventbridge-target';
+
+export const KIND_LABELS: Readonly<Record<DeadLetterKind, string>> = {
+  queue: 'queue DLQ',
+  'sns-delivery': 'SNS delivery DLQ',
+  'eventbridge-target': 'EventBridge target DLQ',
+};
+
+export interface QueueRef {
+  readonly url: string;
+  readonly arn: string;
+}
+
+export interface DeadLetterQueue {
+  /** Short name: the meaningful part of the construct path, e.g. `OrderNotifications/EmailQueue`. */
+  readonly name: string;
+  /** Full construct path (or `stack/logicalId` when the template has no path metadata). */
+  readonly path: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly url: string;
+  readonly arn: string;
+  readonly fifo: boolean;
+  readonly kind: DeadLetterKind;
+  /** `queue`: the queues whose RedrivePolicy names this one (normally exactly one). */
+  readonly sourceQueues: readonly QueueRef[];
+  /** `sns-delivery`: the topics whose subscriptions dead-letter here. */
+  readonly topicArns: readonly string[];
+  /** `eventbridge-target`: the buses of the rules whose targets dead-letter here. */
+  readonly busNames: readonly string[];
+  /** Construct paths of the subscriptions or rules that dead-letter here. */
+  readonly usedBy: readonly string[];
+}
+
+export type CloudFormationLike = Pick<CloudFormationClient, 'send'>;
+export type SqsLike = Pick<SQSClient, 'send'>;
+
+// ---------------------------------------------------------------------------------------------
+// Synthesized templates
+
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+}
+
+export interface StackTemplate {
+  readonly stackName: string;
+  readonly resources: Readonly<Record<string, TemplateResource>>;
+  readonly outputs: Readonly<Record<string, { Value?: unknown; Export?: { Name?: unknown } }>>;
+}
+
+/** The stack templates of the last synth (`cdk.out`, written by every deploy). */
+export function readTemplates(cdkOut = CDK_OUT): StackTemplate[] {
+  const manifestFile = path.join(cdkOut, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new Error(
+      `${path.relative(ROOT, manifestFile)} is missing: the dead-letter queues are classified from the synthesized ` +
+        'templates. Deploy first (npm run deploy:local) or run `npx cdk synth`.',
+    );
+  }
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    artifacts?: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string } }>;
+  };
+  return Object.entries(manifest.artifacts ?? {})
+    .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
+    .map(([id, a]) => {
+      const template = JSON.parse(
+        readFileSync(path.join(cdkOut, a.properties?.templateFile ?? ''), 'utf8'),
+      ) as { Resources?: StackTemplate['resources']; Outputs?: StackTemplate['outputs'] };
+      return {
+        stackName: a.properties?.stackName ?? id,
+        resources: template.Resources ?? {},
+        outputs: template.Outputs ?? {},
+      };
+    });
+}
+
+interface ResourceKey {
+  readonly stackName: string;
+  readonly logicalId: string;
+}
+
+const keyOf = (k: ResourceKey) => `${k.stackName}/${k.logicalId}`;
+
+/** Follows `Ref`, `Fn::GetAtt` and `Fn::ImportValue` (of another stack's export) to a resource. */
+function referenceResolver(templates: readonly StackTemplate[]) {
+  const exports = new Map<string, ResourceKey>();
+  for (const t of templates) {
+    for (const output of Object.values(t.outputs)) {
+      const name = output.Export?.Name;
+      const target = typeof name === 'string' ? direct(t.stackName, output.Value) : undefined;
+      if (typeof name === 'string' && target) exports.set(name, target);
+    }
+  }
+  function direct(stackName: string, value: unknown): ResourceKey | undefined {
+    if (value === null || typeof value !== 'object') return undefined;
+    const record = value as Record<string, unknown>;
+    if (typeof record.Ref === 'string') return { stackName, logicalId: record.Ref };
+    const getAtt = record['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return { stackName, logicalId: getAtt[0] };
+    return undefined;
+  }
+  return (stackName: string, value: unknown): ResourceKey | undefined => {
+    const found = direct(stackName, value);
+    if (found) return found;
+    const imported = (value as Record<string, unknown> | null)?.['Fn::ImportValue'];
+    return typeof imported === 'string' ? exports.get(imported) : undefined;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discovery
+
+export interface DiscoverOptions {
+  /** @default APP_STACKS */
+  readonly stacks?: readonly string[];
+  /** @default readTemplates() (cdk.out) */
+  readonly templates?: () => readonly StackTemplate[];
+  /** Told about stacks that are not deployed (they are skipped). */
+  readonly onWarning?: (message: string) => void;
+}
+
+interface DeployedQueue extends QueueRef {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly fifo: boolean;
+  readonly deadLetterTargetArn?: string;
+}
+
+/**
+ * Every dead-letter queue of the deployed stacks: queue DLQs from the deployed queues'
+ * RedrivePolicy, and the others from the synthesized templates (an SNS subscription's
+ * RedrivePolicy, an EventBridge rule target's DeadLetterConfig).
+ */
+export async function discoverDeadLetterQueues(
+  clients: { cfn: CloudFormationLike; sqs: SqsLike },
+  options: DiscoverOptions = {},
+): Promise<DeadLetterQueue[]> {
+  const stacks = options.stacks ?? APP_STACKS;
+  const physicalIds = new Map<string, string>();
+  const queues: DeployedQueue[] = [];
+  const missing: string[] = [];
+
+  for (const stackName of stacks) {
+    let resources: Awaited<ReturnType<typeof describe>>;
+    try {
+      resources = await describe(clients.cfn, stackName);
+    } catch (error) {
+      if (error instanceof Error && /does not exist|not found/i.test(error.message)) {
+        missing.push(stackName);
+        continue;
+      }
+      throw error;
+    }
+    for (const r of resources) {
+      if (r.LogicalResourceId && r.PhysicalResourceId)
+        physicalIds.set(keyOf({ stackName, logicalId: r.LogicalResourceId }), r.PhysicalResourceId);
+    }
+    const stackQueues = await Promise.all(
+      resources
+        .filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId)
+        .map(async (r) => {
+          const url = r.PhysicalResourceId ?? '';
+          const attributes = await clients.sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: url,
+              AttributeNames: ['QueueArn', 'RedrivePolicy', 'FifoQueue'],
+            }),
+          );
+          const arn = attributes.Attributes?.QueueArn ?? arnFromUrl(url);
+          const redrive = attributes.Attributes?.RedrivePolicy;
+          return {
+            stackName,
+            logicalId: r.LogicalResourceId ?? '',
+            url,
+            arn,
+            fifo: attributes.Attributes?.FifoQueue === 'true' || url.endsWith('.fifo'),
+            deadLetterTargetArn: redrive ? parseRedrivePolicy(redrive) : undefined,
+          };
+        }),
+    );
+    queues.push(...stackQueues);
+  }
+  if (missing.length > 0) {
+    if (missing.length === stacks.length) {
+      throw new Error(
+        `none of the stacks ${stacks.join(', ')} is deployed at this endpoint; deploy the app first.`,
+      );
+    }
+    options.onWarning?.(`not deployed, skipped: ${missing.join(', ')}`);
+  }
+
+  const byArn = new Map(queues.map((q) => [q.arn, q]));
+  const byKey = new Map(queues.map((q) => [keyOf(q), q]));
+  const sources = new Map<string, QueueRef[]>();
+  for (const q of queues) {
+    if (!q.deadLetterTargetArn) continue;
+    sources.set(q.deadLetterTargetArn, [...(sources.get(q.deadLetterTargetArn) ?? []), q]);
+  }
+
+  const templates = (options.templates ?? readTemplates)().filter((t) => stacks.includes(t.stackName));
+  const resolve = referenceResolver(templates);
+  const paths = new Map<string, string>();
+  const sns = new Map<string, { topics: Set<string>; usedBy: string[] }>();
+  const rules = new Map<string, { buses: Set<string>; usedBy: string[] }>();
+
+  /** The deployed queue a template value points at: a reference, or a literal URL or ARN. */
+  const queueFor = (stackName: string, value: unknown): DeployedQueue | undefined => {
+    if (typeof value === 'string') return byArn.get(value) ?? queues.find((q) => q.url === value);
+    const ref = resolve(stackName, value);
+    return ref ? byKey.get(keyOf(ref)) : undefined;
+  };
+  const physicalIdFor = (stackName: string, value: unknown): string | undefined => {
+    if (typeof value === 'string') return value;
+    const ref = resolve(stackName, value);
+    return ref ? physicalIds.get(keyOf(ref)) : undefined;
+  };
+
+  for (const t of templates) {
+    for (const [logicalId, resource] of Object.entries(t.resources)) {
+      const cdkPath = resource.Metadata?.['aws:cdk:path'];
+      const where = typeof cdkPath === 'string' ? cdkPath : `${t.stackName}/${logicalId}`;
+      if (typeof cdkPath === 'string') paths.set(keyOf({ stackName: t.stackName, logicalId }), cdkPath);
+      const props = resource.Properties ?? {};
+
+      if (resource.Type === 'AWS::SNS::Subscription') {
+        const policy = props.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
+        const dlq = policy ? queueFor(t.stackName, policy.deadLetterTargetArn) : undefined;
+        if (!dlq) continue;
+        const entry = sns.get(dlq.arn) ?? { topics: new Set<string>(), usedBy: [] };
+        const topic = physicalIdFor(t.stackName, props.TopicArn);
+        if (topic) entry.topics.add(topic);
+        entry.usedBy.push(stripResource(where));
+        sns.set(dlq.arn, entry);
+      }
+
+      if (resource.Type === 'AWS::Events::Rule') {
+        const targets = Array.isArray(props.Targets) ? (props.Targets as Record<string, unknown>[]) : [];
+        for (const target of targets) {
+          const config = target.DeadLetterConfig as { Arn?: unknown } | undefined;
+          const dlq = config ? queueFor(t.stackName, config.Arn) : undefined;
+          if (!dlq) continue;
+          const entry = rules.get(dlq.arn) ?? { buses: new Set<string>(), usedBy: [] };
+          entry.buses.add(busName(physicalIdFor(t.stackName, props.EventBusName) ?? 'default'));
+          entry.usedBy.push(stripResource(where));
+          rules.set(dlq.arn, entry);
+        }
+      }
+    }
+  }
+
+  const found: Omit<DeadLetterQueue, 'name'>[] = [];
+  for (const q of queues) {
+    const queueSources = sources.get(q.arn);
+    const snsUse = sns.get(q.arn);
+    const ruleUse = rules.get(q.arn);
+    const kind: DeadLetterKind | undefined = queueSources
+      ? 'queue'
+      : ruleUse
+        ? 'eventbridge-target'
+        : snsUse
+          ? 'sns-delivery'
+          : undefined;
+    if (!kind) continue;
+    found.push({
+      path: paths.get(keyOf(q)) ?? `${q.stackName}/${q.logicalId}`,
+      stackName: q.stackName,
+      logicalId: q.logicalId,
+      url: q.url,
+      arn: q.arn,
+      fifo: q.fifo,
+      kind,
+      sourceQueues: (queueSources ?? []).map(({ url, arn }) => ({ url, arn })),
+      topicArns: [...(snsUse?.topics ?? [])],
+      busNames: [...(ruleUse?.buses ?? [])],
+      usedBy: [...(queueSources ? [] : (ruleUse?.usedBy ?? snsUse?.usedBy ?? []))],
+    });
+  }
+  const order = (q: Omit<DeadLetterQueue, 'name'>) => stacks.indexOf(q.stackName);
+  return withShortNames(found).sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+}
+
+async function describe(cfn: CloudFormationLike, stackName: string) {
+  const result = await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }));
+  return result.StackResources ?? [];
+}
+
+function parseRedrivePolicy(text: string): string | undefined {
+  try {
+    const policy = JSON.parse(text) as { deadLetterTargetArn?: unknown };
+    return typeof policy.deadLetterTargetArn === 'string' ? policy.deadLetterTargetArn : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `https://sqs.us-east-1.amazonaws.com/123456789012/name` → `arn:aws:sqs:us-east-1:123456789012:name`. */
+export function arnFromUrl(url: string): string {
+  const parsed = new URL(url);
+  const [account = '', name = ''] = parsed.pathname.split('/').filter(Boolean);
+  const region = /sqs\.([a-z0-9-]+)\./.exec(parsed.hostname)?.[1] ?? 'us-east-1';
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}
+
+/** A bus name from a name or an ARN (`arn:aws:events:…:event-bus/orders`). */
+function busName(nameOrArn: string): string {
+  const index = nameOrArn.indexOf(':event-bus/');
+  return index >= 0 ? nameOrArn.slice(index + ':event-bus/'.length) : nameOrArn;
+}
+
+const stripResource = (cdkPath: string) => cdkPath.replace(/\/Resource$/, '');
+
+/**
+ * The meaningful part of a construct path: `OrderNotifications/EmailQueue/DeadLetterQueue/Resource`
+ * → `OrderNotifications/EmailQueue`, `OrderEvents/Orders/DeadLetterQueue/Resource` → `OrderEvents/Orders`.
+ */
+export function shortName(cdkPath: string): string {
+  const parts = stripResource(cdkPath).split('/');
+  if (parts.length > 2 && /DeadLetterQueue$/.test(parts[parts.length - 1] ?? '')) parts.pop();
+  return parts.join('/');
+}
+
+/** Short names, falling back to the full path where two would collide. */
+function withShortNames(found: readonly Omit<DeadLetterQueue, 'name'>[]): DeadLetterQueue[] {
+  const counts = new Map<string, number>();
+  for (const q of found) counts.set(shortName(q.path), (counts.get(shortName(q.path)) ?? 0) + 1);
+  return found.map((q) => ({
+    name: (counts.get(shortName(q.path)) ?? 0) > 1 ? stripResource(q.path) : shortName(q.path),
+    ...q,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing a queue
+
+/** A queue argument that names no dead-letter queue, or more than one. */
+export class QueueChoiceError extends Error {
+  override readonly name = 'QueueChoiceError';
+}
+
+/** A queue by its short name, a URL or ARN, its SQS name, or a substring of one short name. */
+export function resolveQueue(queues: readonly DeadLetterQueue[], query: string): DeadLetterQueue {
+  const wanted = query.trim().toLowerCase();
+  const exact = queues.find(
+    (q) =>
+      q.name.toLowerCase() === wanted ||
+      q.url === query ||
+      q.arn === query ||
+      q.url.split('/').pop() === query,
+  );
+  if (exact) return exact;
+  const partial = queues.filter((q) => q.name.toLowerCase().includes(wanted));
+  if (partial.length === 1 && partial[0]) return partial[0];
+  const list = (qs: readonly DeadLetterQueue[]) => qs.map((q) => `  ${q.name}`).join('\n');
+  if (partial.length > 1) {
+    throw new QueueChoiceError(`'${query}' matches ${partial.length} dead-letter queues:\n${list(partial)}`);
+  }
+  throw new QueueChoiceError(
+    `no dead-letter queue matches '${query}'. Valid names (a unique part of one is enough):\n${list(queues)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a queue without taking anything
+
+export interface QueueDepth {
+  readonly visible: number;
+  readonly inFlight: number;
+}
+
+export async function queueDepth(sqs: SqsLike, url: string): Promise<QueueDepth> {
+  const result = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}
+
+/**
+ * Up to `max` messages, oldest first, without taking them (each peek still counts as a receive).
+ * Up to 10 are received with visibility timeout 0, so they never leave the queue; more are paged
+ * through with a short visibility timeout and made visible again at once. A sample: SQS may not
+ * return every message (and a FIFO queue hides the rest of a group while one is received).
+ */
+export async function peekMessages(sqs: SqsLike, url: string, max = 10): Promise<Message[]> {
+  const seen = new Map<string, Message>();
+  const paging = max > 10;
+  const attempts = Math.ceil(max / 10) + 2;
+  try {
+    for (let i = 0; i < attempts && seen.size < max; i++) {
+      const result = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.min(10, max - seen.size),
+          VisibilityTimeout: paging ? PAGING_VISIBILITY_SECONDS : 0,
+          WaitTimeSeconds: i === 0 ? 1 : 0,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      const before = seen.size;
+      for (const m of result.Messages ?? []) if (m.MessageId && seen.size < max) seen.set(m.MessageId, m);
+      if (seen.size === before && (i > 0 || paging)) break;
+    }
+  } finally {
+    if (paging) await makeVisible(sqs, url, [...seen.values()]);
+  }
+  return [...seen.values()].sort((a, b) => sentAt(a) - sentAt(b));
+}
+
+/** How long a paged peek hides messages at most, should it fail to make them visible again. */
+const PAGING_VISIBILITY_SECONDS = 20;
+
+async function makeVisible(sqs: SqsLike, url: string, messages: readonly Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    await sqs
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: url,
+          Entries: chunk.map((m, j) => ({
+            Id: String(j),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      )
+      .catch(() => undefined); // They reappear after the timeout anyway.
+  }
+}
+
+export interface DeadLetterStatus {
+  readonly queue: DeadLetterQueue;
+  readonly depth: QueueDepth;
+  /** Age of the oldest message among those peeked; undefined when none could be read. */
+  readonly oldestAgeMs?: number;
+}
+
+/** Depth, and the age of the oldest of up to 10 peeked messages. */
+export async function inspectDeadLetterQueue(
+  sqs: SqsLike,
+  queue: DeadLetterQueue,
+  now = Date.now(),
+): Promise<DeadLetterStatus> {
+  const depth = await queueDepth(sqs, queue.url);
+  if (depth.visible === 0) return { queue, depth };
+  const sample = await peekMessages(sqs, queue.url, 10);
+  const oldest = Math.min(...sample.map(sentAt).filter((t) => t > 0));
+  return Number.isFinite(oldest)
+    ? { queue, depth, oldestAgeMs: Math.max(0, now - oldest) }
+    : { queue, depth };
+}
+
+export function sentAt(message: Message): number {
+  return Number(message.Attributes?.SentTimestamp ?? 0);
+}
+
+/** Why a message was dead-lettered, as far as it says. */
+export function failureReasonOf(message: Message): string {
+  const attributes = message.MessageAttributes ?? {};
+  const reason = attributes[FAILURE_REASON_ATTRIBUTE]?.StringValue;
+  if (reason) return reason;
+  // EventBridge adds these to the events it dead-letters.
+  const code = attributes.ERROR_CODE?.StringValue;
+  const text = attributes.ERROR_MESSAGE?.StringValue;
+  if (code || text) return `EventBridge: ${[code, text].filter(Boolean).join(': ')}`;
+  return 'retries exhausted';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+/** `42s`, `12m 5s`, `3h 4m`, `2d 5h`. */
+export function formatAge(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** Plain-text table: a header row, then rows, columns padded to their widest cell. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** One line, at most `max` characters. */
+export function excerpt(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Where a dead-letter queue's messages go back to, in words. */
+export function redriveTarget(queue: DeadLetterQueue): string {
+  const last = (s: string, sep: string) => s.split(sep).pop() ?? s;
+  if (queue.kind === 'queue') return queue.sourceQueues.map((q) => `queue ${last(q.url, '/')}`).join(', ');
+  if (queue.kind === 'sns-delivery') return queue.topicArns.map((t) => `topic ${last(t, ':')}`).join(', ');
+  return queue.busNames.map((b) => `bus ${b}`).join(', ');
+}
