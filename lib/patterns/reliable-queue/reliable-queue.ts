@@ -121,8 +121,7 @@ export class ReliableQueue extends Construct {
 
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        'A dead-letter queue is the end of the line: its messages wait for a person and the redrive tooling.',
+      reason: DEAD_LETTER_HAS_NO_REDRIVE,
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
