@@ -1,8 +1,7 @@
-import { Aspects, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import cdkNag from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EMULATOR_BRIDGE_METADATA,
@@ -10,10 +9,7 @@ import {
   UNSUPPORTED_ON_EMULATOR,
 } from '../../lib/emulator/emulator-compatibility.js';
 import { EventRouter } from '../../lib/patterns/event-router/index.js';
-import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
-import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
-import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
-import { ACCOUNT, createApp, ENV, type SynthOutcome, synthesizeWithValidation } from './support.js';
+import { ACCOUNT, createApp, ENV } from './support.js';
 
 interface Resource {
   readonly Type: string;
@@ -158,54 +154,4 @@ describe('EmulatorCompatibility', () => {
   });
 });
 
-/**
- * The app as bin/app.ts builds it: both stacks, the acknowledgements and the AwsSolutions
- * pack; with the emulator aspect when `emulator` is set, as `--context target=emulator` does.
- * Handlers are not bundled and CDK's built-in template validation is off: no rule reads the
- * code, the built-in validation only warns, and together they would quadruple the time.
- */
-function synthesizeApp(emulator: boolean, extend?: (orderEvents: OrderEventsStack) => void): SynthOutcome {
-  const app = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
-  const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
-    env: ENV,
-    bus: orderEvents.bus,
-  });
-  extend?.(orderEvents);
-  for (const stack of [orderEvents, notifications]) acknowledgeNagFindings(stack);
-  const pack = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
-  Validations.of(app).addPlugins(pack);
-  if (emulator) Aspects.of(app).add(new EmulatorCompatibility());
-  return synthesizeWithValidation(app, pack.name);
-}
-
-describe('the order app under cdk-nag AwsSolutions', () => {
-  it('synthesizes for AWS with no unacknowledged finding', () => {
-    // GIVEN / WHEN
-    const outcome = synthesizeApp(false);
-    // THEN
-    expect(outcome.findings).toEqual([]);
-    expect(outcome.error).toBeUndefined();
-  });
-
-  it('synthesizes for the emulator with no unacknowledged finding', () => {
-    // GIVEN / WHEN
-    const outcome = synthesizeApp(true);
-    // THEN
-    expect(outcome.findings).toEqual([]);
-    expect(outcome.error).toBeUndefined();
-  });
-
-  it('reports an unacknowledged finding in the OrderEvents stack', () => {
-    // GIVEN / WHEN a queue that breaks an AwsSolutions rule is added to the bus stack
-    const outcome = synthesizeApp(false, (orderEvents) => {
-      new sqs.Queue(orderEvents, 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
-    });
-    // THEN
-    expect(outcome.findings).toContainEqual({
-      rule: 'AwsSolutions-SQS2',
-      severity: 'error',
-      constructPath: 'OrderEvents/Unencrypted/Resource',
-    });
-  });
-});
+// The whole app under cdk-nag, for AWS and for the emulator: test/cdk/order-fulfilment-stack.test.ts.
