@@ -89,12 +89,9 @@ export class OrderFulfilmentStack extends Stack {
       taskTimeout: Duration.seconds(15),
     });
 
-    // The starter only calls StartExecution: a 5 s timeout, so a failed start is retried after
-    // 35 s (6x the timeout + margin) rather than the default 90 s.
-    this.intake = new ReliableQueue(this, 'SagaIntakeQueue', {
-      maxReceiveCount: 5,
-      visibilityTimeout: Duration.seconds(35),
-    });
+    // A batch of up to 10 StartExecution calls: 15 s leaves room on a loaded emulator, and the
+    // default 90 s visibility timeout is the 6x QueueConsumer requires.
+    this.intake = new ReliableQueue(this, 'SagaIntakeQueue', { maxReceiveCount: 5 });
     new EventRoute(this, 'SagaIntakeRoute', {
       ...ORDER_ROUTES.intake,
       bus: props.bus,
@@ -103,7 +100,7 @@ export class OrderFulfilmentStack extends Stack {
     const starter = new QueueConsumer(this, 'SagaStarter', {
       source: this.intake,
       entry: lambdaEntry('saga-starter'),
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(15),
       idempotencyTable: idempotency.table,
       environment: { STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn },
     });

@@ -150,6 +150,32 @@ export async function awaitTerminal(
   return status;
 }
 
+/**
+ * Wait until nothing of the run is in flight: no saga of it running, and every consumer queue
+ * and the saga intake empty (twice in a row). Orders whose start was dead-lettered have no saga
+ * yet; the redrive after the faults are off starts them.
+ */
+export async function awaitSettled(app: AppClient, plan: ChaosPlan, timeoutMs: number): Promise<void> {
+  const ended = new Set<string>();
+  await waitFor(
+    'no saga of the run to be running',
+    async () => {
+      let running = 0;
+      for (const o of plan.orders) {
+        const id = o.request.data.orderId;
+        if (ended.has(id)) continue;
+        const execution = await app.execution(id);
+        if (execution?.status === 'RUNNING') running += 1;
+        else if (execution) ended.add(id);
+      }
+      progress.info(`${ended.size} of ${plan.orders.length} sagas ended, ${running} running`);
+      return running === 0 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 3000 },
+  );
+  await awaitQuiet(app, timeoutMs);
+}
+
 /** Every consumer queue and the saga intake empty, twice in a row. */
 export async function awaitQuiet(app: AppClient, timeoutMs: number): Promise<void> {
   let quiet = 0;

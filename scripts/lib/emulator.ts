@@ -261,10 +261,25 @@ export async function stopEmulator(): Promise<'stopped' | 'not-running'> {
     rmSync(PID_FILE, { force: true });
     return 'not-running';
   }
-  process.kill(pid, 'SIGTERM');
+  // The emulator was started detached, as the leader of its own process group: signalling the
+  // group stops its Lambda worker processes too, which it does not always stop itself.
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      process.kill(pid, sig);
+    }
+  };
+  signal('SIGTERM');
   const deadline = Date.now() + 10_000;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  if (isAlive(pid)) signal('SIGKILL');
+  // Workers that outlived the emulator (same group) are ended as well.
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // none left
+  }
   rmSync(PID_FILE, { force: true });
   return 'stopped';
 }
