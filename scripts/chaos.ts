@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppClient } from './lib/app-client.js';
 import {
   awaitQuiet,
+  awaitSettled,
   awaitTerminal,
   chaosFaults,
   checkInvariants,
@@ -85,27 +86,34 @@ runMain(async () => {
   progress.info(
     `${counts.published} events published: ${counts.wellFormed} orders, ${counts.duplicates} duplicates, ${counts.malformed} malformed`,
   );
-  const status = await awaitTerminal(app, plan, 20 * 60_000);
-  await awaitQuiet(app, 10 * 60_000);
+  await awaitSettled(app, plan, 20 * 60_000);
   const elapsed = (Date.now() - started) / 1000;
 
   progress.step('Turning the faults off (redeploying without fault injection)');
   await deployToEmulator(emulator.endpoint);
   const before = await tallyDeadLetters(app, plan);
-  const toRedrive = new Set<string>();
-  for (const q of ['Email', 'Loyalty', 'Analytics', 'Status'] as const) {
-    const messages = await app.scan(app.dlqUrl(q));
-    if (messages.some((m) => m.Body?.includes(`chaos-${plan.run}-`) && !m.MessageAttributes?.failureReason))
-      toRedrive.add(q);
-  }
+  const dlqs = [
+    ...(['Email', 'Loyalty', 'Analytics', 'Status'] as const).map((q) => ({
+      name: `OrderNotifications/${q}Queue`,
+      url: app.dlqUrl(q),
+    })),
+    { name: 'OrderFulfilment/SagaIntakeQueue', url: app.sagaOutput('SagaIntakeDlqUrl') },
+  ];
   progress.step(`Redriving: ${before.exhausted.length} messages of this run exhausted their retries`);
-  for (const q of toRedrive) {
-    await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [
-      path.join(ROOT, 'scripts', 'redrive.ts'),
-      `OrderNotifications/${q}Queue`,
-    ]);
+  for (const dlq of dlqs) {
+    const messages = await app.scan(dlq.url);
+    const exhausted = messages.some(
+      (m) => m.Body?.includes(`chaos-${plan.run}-`) && !m.MessageAttributes?.failureReason,
+    );
+    if (exhausted) {
+      await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [
+        path.join(ROOT, 'scripts', 'redrive.ts'),
+        dlq.name,
+      ]);
+    }
   }
-  if (toRedrive.size > 0) await awaitQuiet(app, 10 * 60_000);
+  const status = await awaitTerminal(app, plan, 20 * 60_000);
+  await awaitQuiet(app, 10 * 60_000);
 
   progress.step('Checking the invariants');
   const after = await tallyDeadLetters(app, plan);
