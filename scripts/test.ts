@@ -9,21 +9,9 @@ import { run } from './lib/run.js';
 const USAGE = `Usage: npm test [-- --no-integration]
 
 Type-checks, lints, checks schemas/, runs the unit and CDK tests, then starts (or reuses) the
-local emulator, deploys the app, runs the integration tests and a chaos run (200 orders, 10%
-faults, 5% duplicates, 2% malformed) against it, and stops the emulator it started.
+local emulator, deploys the app, runs the integration tests against it, and stops the emulator
+it started. (The chaos run is separate: npm run chaos.)
   --no-integration   stop after the unit and CDK tests (no emulator)`;
-
-/** The chaos run that is part of every test run (issue: at least 200 orders, 10% faults, 5% duplicates, 2% malformed). */
-const CHAOS_ARGS = [
-  '--orders',
-  '200',
-  '--fault-rate',
-  '0.1',
-  '--duplicate-rate',
-  '0.05',
-  '--malformed-rate',
-  '0.02',
-];
 
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
@@ -95,17 +83,6 @@ async function main(): Promise<void> {
       await deployToEmulator(emulator.endpoint);
       progress.step('Integration tests against the emulator');
       if (!(await vitest(['integration'], tally))) problems.push('integration tests');
-      // Last: it redeploys with fault injection and back. Counted as one test.
-      progress.step(`Chaos run: ${CHAOS_ARGS.join(' ')}`);
-      const chaos = await run(bin('tsx'), [path.join(ROOT, 'scripts', 'chaos.ts'), ...CHAOS_ARGS]).then(
-        () => true,
-        () => false,
-      );
-      if (chaos) tally.passed += 1;
-      else {
-        tally.failed += 1;
-        problems.push('chaos run');
-      }
     } catch (error) {
       problems.push(`deploy: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

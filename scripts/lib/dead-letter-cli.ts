@@ -151,9 +151,9 @@ message attributes, minus failureReason, sourceQueueArn and originalMessageId; F
 message group, new deduplication id) and deletes from the DLQ only the messages whose copy
 the send acknowledged. A message whose copy failed stays in the DLQ.
 
-Safe to interrupt: Ctrl-C stops after the current batch (a move task is cancelled). A message
-copied just before an interruption may still be in the DLQ, so a re-run can deliver it twice
-(the consumers are idempotent), but no message is ever lost.
+Safe to interrupt: Ctrl-C stops after the current batch (a move task is cancelled). A run
+killed between copying a message and deleting it leaves the message in the DLQ too, so a
+re-run can deliver it twice (the consumers are idempotent), but no message is ever lost.
 
 Exit status: 0 when everything selected moved, 1 when some message could not be moved (or
 was copied but not deleted), 2 for a bad command line, 130 when interrupted.
