@@ -188,10 +188,10 @@ export class AppClient {
   }
 
   /**
-   * Read every message of a queue without consuming it: receive until the queue reads empty
-   * twice (each message hidden meanwhile), then make them all visible again.
+   * Receive until the queue reads empty twice, each message hidden for `visibilitySeconds`
+   * meanwhile; the messages received, each once.
    */
-  async scan(url: string): Promise<Message[]> {
+  private async receiveAll(url: string, visibilitySeconds: number): Promise<Message[]> {
     const seen = new Map<string, Message>();
     let empty = 0;
     while (empty < 2) {
@@ -199,58 +199,56 @@ export class AppClient {
         new ReceiveMessageCommand({
           QueueUrl: url,
           MaxNumberOfMessages: 10,
-          VisibilityTimeout: 60,
+          VisibilityTimeout: visibilitySeconds,
           MessageAttributeNames: ['All'],
           MessageSystemAttributeNames: ['All'],
         }),
       );
       const messages = (result.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
-      if (messages.length === 0) empty += 1;
-      else empty = 0;
+      empty = messages.length === 0 ? empty + 1 : 0;
       for (const m of messages) if (m.MessageId) seen.set(m.MessageId, m);
     }
-    const all = [...seen.values()];
-    for (let i = 0; i < all.length; i += 10) {
-      await this.sqs.send(
+    return [...seen.values()];
+  }
+
+  /** Apply `command` to the messages ten at a time (SQS batch limit). */
+  private async inBatches(
+    messages: readonly Message[],
+    command: (batch: Message[]) => Promise<unknown>,
+  ): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) await command(messages.slice(i, i + 10));
+  }
+
+  /** Read every message of a queue without consuming it: all are made visible again after. */
+  async scan(url: string): Promise<Message[]> {
+    const all = await this.receiveAll(url, 60);
+    await this.inBatches(all, (batch) =>
+      this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: url,
-          Entries: all
-            .slice(i, i + 10)
-            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+          Entries: batch.map((m, j) => ({
+            Id: String(j),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
         }),
-      );
-    }
+      ),
+    );
     return all;
   }
 
-  /** Receive and delete every message in a queue until it reads empty twice; returns the bodies. */
+  /** Receive and delete every message in a queue; returns the bodies. */
   async drain(url: string): Promise<string[]> {
-    const bodies: string[] = [];
-    let empty = 0;
-    while (empty < 2) {
-      const result = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 30,
-          WaitTimeSeconds: 0,
-        }),
-      );
-      const messages = result.Messages ?? [];
-      if (messages.length === 0) {
-        empty += 1;
-        continue;
-      }
-      empty = 0;
-      bodies.push(...messages.map((m) => m.Body ?? ''));
-      await this.sqs.send(
+    const all = await this.receiveAll(url, 30);
+    await this.inBatches(all, (batch) =>
+      this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: url,
-          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          Entries: batch.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
         }),
-      );
-    }
-    return bodies;
+      ),
+    );
+    return all.map((m) => m.Body ?? '');
   }
 
   queueUrl(name: QueueName): string {

@@ -7,6 +7,7 @@ import {
   type OrderPlaced,
   type OrderPlacedData,
 } from '../../../lambdas/shared/events/order-placed.js';
+import { orderPlacedData } from '../../../scripts/lib/order-events.js';
 
 /**
  * Fixed, readable builders for the fulfilment saga's inputs (no random ids: a failing test names
@@ -15,21 +16,12 @@ import {
 
 /** The data of an OrderPlaced for `orderId`: two lines of ordinary SKUs, 3 units in all. */
 export function orderData(overrides: Partial<OrderPlacedData> = {}): OrderPlacedData {
-  return {
+  return orderPlacedData({
     orderId: 'ord-7c1e9a42',
     customerId: 'cust-1042',
     customerEmail: 'ada.lovelace@example.com',
-    customerTier: 'regular',
-    channel: 'web',
-    currency: 'EUR',
-    total: 120,
-    items: [
-      { sku: 'BOOK-001', quantity: 1, unitPrice: 40 },
-      { sku: 'MUG-002', quantity: 2, unitPrice: 40 },
-    ],
-    shippingAddress: { country: 'DE', postalCode: '10115' },
     ...overrides,
-  };
+  });
 }
 
 /** The metadata of the OrderPlaced that starts the saga (its own cause: the flow's first event). */
