@@ -10,7 +10,10 @@ import type { FulfilmentStore } from './fulfilment-store.js';
  *   ORDER#<id>    PAYMENT            status AUTHORIZED | VOIDED, amount, currency
  *   ORDER#<id>    PAYMENT_ATTEMPTS   attempts
  *   ORDER#<id>    SHIPMENT           status CREATED | CANCELLED, country
- *   ORDER#<id>    ORDER              status CONFIRMED
+ *   ORDER#<id>    ORDER              status CONFIRMED | ABANDONED
+ *
+ * An undo that finds nothing to undo writes the undone status anyway (a tombstone): a step
+ * whose task timed out may still land afterwards, and its conditional write must then fail.
  */
 export const fulfilmentKeys = {
   stock: (sku: string) => ({ pk: `SKU#${sku}`, sk: 'STOCK' }),
@@ -39,7 +42,7 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
 
   private async status(
     orderId: string,
-    sk: 'RESERVATION' | 'PAYMENT' | 'SHIPMENT',
+    sk: 'RESERVATION' | 'PAYMENT' | 'SHIPMENT' | 'ORDER',
   ): Promise<string | undefined> {
     const result = await documentClient().send(
       new GetCommand({
@@ -92,6 +95,14 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
   }
 
   async release(orderId: string): Promise<'released' | 'nothing-to-release'> {
+    const tombstone = { ...fulfilmentKeys.order(orderId, 'RESERVATION'), status: 'RELEASED', lines: [] };
+    const result = await this.releaseReserved(orderId);
+    if (result === 'released' || (await this.status(orderId, 'RESERVATION')) !== undefined) return result;
+    if (await this.putOnce(tombstone)) return 'nothing-to-release';
+    return this.releaseReserved(orderId); // a late reservation landed between the two writes
+  }
+
+  private async releaseReserved(orderId: string): Promise<'released' | 'nothing-to-release'> {
     const reservation = await documentClient().send(
       new GetCommand({
         TableName: this.tableName,
@@ -146,7 +157,8 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
     return Number(result.Attributes?.attempts ?? 1);
   }
 
-  private async putOnce(item: Record<string, unknown>): Promise<void> {
+  /** Writes the item unless its key exists; true when this call wrote it. */
+  private async putOnce(item: Record<string, unknown>): Promise<boolean> {
     try {
       await documentClient().send(
         new PutCommand({
@@ -155,9 +167,23 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // already there: a repeat
+      return false;
     }
+  }
+
+  /** from → to; with nothing there yet, writes `to` as a tombstone so a late `from` fails. */
+  private async undo(
+    orderId: string,
+    sk: 'PAYMENT' | 'SHIPMENT',
+    from: string,
+    to: string,
+  ): Promise<boolean> {
+    if (await this.transition(orderId, sk, from, to)) return true;
+    if (await this.putOnce({ ...fulfilmentKeys.order(orderId, sk), status: to })) return false;
+    return this.transition(orderId, sk, from, to); // a late action landed between the two writes
   }
 
   private async transition(
@@ -194,7 +220,7 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
   }
 
   async voidPayment(orderId: string): Promise<'voided' | 'nothing-to-void'> {
-    return (await this.transition(orderId, 'PAYMENT', 'AUTHORIZED', 'VOIDED')) ? 'voided' : 'nothing-to-void';
+    return (await this.undo(orderId, 'PAYMENT', 'AUTHORIZED', 'VOIDED')) ? 'voided' : 'nothing-to-void';
   }
 
   async createShipment(orderId: string, country: string): Promise<void> {
@@ -202,12 +228,16 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
   }
 
   async cancelShipment(orderId: string): Promise<'cancelled' | 'nothing-to-cancel'> {
-    return (await this.transition(orderId, 'SHIPMENT', 'CREATED', 'CANCELLED'))
-      ? 'cancelled'
-      : 'nothing-to-cancel';
+    return (await this.undo(orderId, 'SHIPMENT', 'CREATED', 'CANCELLED')) ? 'cancelled' : 'nothing-to-cancel';
   }
 
   async confirm(orderId: string): Promise<void> {
     await this.putOnce({ ...fulfilmentKeys.order(orderId, 'ORDER'), status: 'CONFIRMED' });
+  }
+
+  async settleConfirmation(orderId: string): Promise<'confirmed' | 'abandoned'> {
+    if (await this.putOnce({ ...fulfilmentKeys.order(orderId, 'ORDER'), status: 'ABANDONED' }))
+      return 'abandoned';
+    return (await this.status(orderId, 'ORDER')) === 'CONFIRMED' ? 'confirmed' : 'abandoned';
   }
 }

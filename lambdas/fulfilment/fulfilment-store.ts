@@ -5,7 +5,10 @@ export interface FulfilmentStore {
     orderId: string,
     lines: ReadonlyArray<{ sku: string; quantity: number; initial: number }>,
   ): Promise<boolean>;
-  /** Put reserved units back; a no-op unless the order holds a reservation. */
+  /**
+   * Put reserved units back; a no-op unless the order holds a reservation. Every undo below
+   * also bars the action it undoes from applying later (a late write of a timed-out task).
+   */
   release(orderId: string): Promise<'released' | 'nothing-to-release'>;
   /** Count one more authorization attempt; returns the count so far. */
   countPaymentAttempt(orderId: string): Promise<number>;
@@ -14,4 +17,6 @@ export interface FulfilmentStore {
   createShipment(orderId: string, country: string): Promise<void>;
   cancelShipment(orderId: string): Promise<'cancelled' | 'nothing-to-cancel'>;
   confirm(orderId: string): Promise<void>;
+  /** Decide a confirmation whose task faulted: 'confirmed' if it landed, else bar it for good. */
+  settleConfirmation(orderId: string): Promise<'confirmed' | 'abandoned'>;
 }

@@ -29,6 +29,7 @@ export const voidPayment = idempotentStep(SagaInputSchema, (s) => steps.voidPaym
 export const createShipment = idempotentStep(SagaInputSchema, (s) => steps.createShipment(s, store), byOrder);
 export const cancelShipment = idempotentStep(SagaInputSchema, (s) => steps.cancelShipment(s, store), byOrder);
 export const confirmOrder = idempotentStep(SagaInputSchema, (s) => steps.confirmOrder(s, store), byOrder);
+export const settleOrder = idempotentStep(SagaInputSchema, (s) => steps.settleOrder(s, store), byOrder);
 export const publishConfirmed = idempotentStep(
   SagaInputSchema,
   (s) => steps.publishConfirmed(s, events()),

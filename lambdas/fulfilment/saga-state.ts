@@ -13,7 +13,7 @@ export type SagaInput = z.infer<typeof SagaInputSchema>;
 /** What a step returns: `OK`, or a business outcome the saga branches on. */
 export type StepResult =
   | { outcome: 'OK' }
-  | { outcome: 'DECLINED'; reason: z.infer<typeof CancellationReasonSchema> };
+  | { outcome: 'DECLINED' | 'ABANDONED'; reason: z.infer<typeof CancellationReasonSchema> };
 
 export const OK: StepResult = { outcome: 'OK' };
 export const declined = (reason: z.infer<typeof CancellationReasonSchema>): StepResult => ({

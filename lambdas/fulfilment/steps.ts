@@ -57,6 +57,16 @@ export async function confirmOrder({ order }: SagaInput, store: FulfilmentStore)
   return OK;
 }
 
+/**
+ * The pivot's settle: ConfirmOrder faulted for good, yet a timed-out attempt may still land.
+ * Bars any later confirmation, unless one already landed: then the saga goes on to success.
+ */
+export async function settleOrder({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
+  return (await store.settleConfirmation(order.orderId)) === 'confirmed'
+    ? OK
+    : { outcome: 'ABANDONED', reason: 'TECHNICAL_FAILURE' };
+}
+
 /** What both outcome events carry over from the order. */
 const outcomeData = ({ order }: SagaInput) => ({
   orderId: order.orderId,

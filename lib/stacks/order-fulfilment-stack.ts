@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { EventRoute } from '../patterns/event-router/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
@@ -32,6 +32,7 @@ const TASKS = [
   'createShipment',
   'cancelShipment',
   'confirmOrder',
+  'settleOrder',
   'publishConfirmed',
   'publishCancelled',
 ] as const;
@@ -82,11 +83,14 @@ export class OrderFulfilmentStack extends Stack {
         { name: 'ReserveStock', action: f.reserveStock, compensation: f.releaseStock },
         { name: 'AuthorizePayment', action: f.authorizePayment, compensation: f.voidPayment },
         { name: 'CreateShipment', action: f.createShipment, compensation: f.cancelShipment },
-        { name: 'ConfirmOrder', action: f.confirmOrder },
+        // The pivot: no undo, so a fault is settled (did it land?) rather than compensated.
+        { name: 'ConfirmOrder', action: f.confirmOrder, settle: f.settleOrder },
       ],
       onSuccess: f.publishConfirmed,
       onCompensated: f.publishCancelled,
       taskTimeout: Duration.seconds(15),
+      // Room for the compensations' longer retries; Express runs at most 5 minutes.
+      timeout: Duration.minutes(props.stateMachineType === sfn.StateMachineType.EXPRESS ? 5 : 30),
     });
 
     // A batch of up to 10 StartExecution calls: 15 s leaves room on a loaded emulator, and the

@@ -242,7 +242,7 @@ export async function checkInvariants(
         violations.push({ orderId, problem: `confirmed but ${JSON.stringify(state)}` });
       }
     } else if (
-      state.ORDER ||
+      state.ORDER === 'CONFIRMED' ||
       state.PAYMENT === 'AUTHORIZED' ||
       state.SHIPMENT === 'CREATED' ||
       state.RESERVATION === 'RESERVED'

@@ -39,6 +39,7 @@ const TASK_HANDLERS = {
   CreateShipment: 'createShipment',
   CompensateCreateShipment: 'cancelShipment',
   ConfirmOrder: 'confirmOrder',
+  SettleConfirmOrder: 'settleOrder',
   OnSuccess: 'publishConfirmed',
   OnCompensated: 'publishCancelled',
 } as const;
@@ -87,7 +88,7 @@ describe('OrderFulfilmentStack saga', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   });
 
-  it('has a Task state for each of the four steps, three compensations and two hooks', () => {
+  it('has a Task state for each of the four steps, three compensations, the settle and two hooks', () => {
     // THEN
     const tasks = Object.entries(definition.States)
       .filter(([, s]) => s.Type === 'Task')
@@ -128,6 +129,29 @@ describe('OrderFulfilmentStack saga', () => {
     expect(definition.States.CompensateConfirmOrder).toBeUndefined();
   });
 
+  it('publishes OrderConfirmed when ConfirmOrder faults but its confirmation had landed', () => {
+    // WHEN ConfirmOrder fails for good and the settle finds the order confirmed
+    const trace = traceExecution(definition, { ConfirmOrder: FAULT, SettleConfirmOrder: { outcome: 'OK' } });
+    // THEN no compensation runs
+    expect(trace.tasks.slice(3)).toEqual(['ConfirmOrder', 'SettleConfirmOrder', 'OnSuccess']);
+  });
+
+  it('compensates every step when ConfirmOrder faults and the settle abandons the order', () => {
+    // WHEN ConfirmOrder fails for good and the settle bars any late confirmation
+    const trace = traceExecution(definition, {
+      ConfirmOrder: FAULT,
+      SettleConfirmOrder: { outcome: 'ABANDONED', reason: 'TECHNICAL_FAILURE' },
+    });
+    // THEN
+    expect(trace.tasks.slice(4)).toEqual([
+      'SettleConfirmOrder',
+      'CompensateCreateShipment',
+      'CompensateAuthorizePayment',
+      'CompensateReserveStock',
+      'OnCompensated',
+    ]);
+  });
+
   it('releases the stock and publishes the cancellation when the payment is declined', () => {
     // WHEN AuthorizePayment returns a business refusal
     const trace = traceExecution(definition, { AuthorizePayment: DECLINED });
@@ -141,14 +165,15 @@ describe('OrderFulfilmentStack saga', () => {
     expect(stateOf(definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
   });
 
-  it('voids the payment, then releases the stock, when the shipment faults after its retries', () => {
-    // WHEN CreateShipment fails for good
+  it('cancels the shipment, voids the payment, then releases the stock, when the shipment faults after its retries', () => {
+    // WHEN CreateShipment fails for good (a timed-out attempt may still create it)
     const trace = traceExecution(definition, { CreateShipment: FAULT });
     // THEN
     expect(trace.tasks).toEqual([
       'ReserveStock',
       'AuthorizePayment',
       'CreateShipment',
+      'CompensateCreateShipment',
       'CompensateAuthorizePayment',
       'CompensateReserveStock',
       'OnCompensated',

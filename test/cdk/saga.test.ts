@@ -25,6 +25,9 @@ const DEFAULT_RETRY = {
   JitterStrategy: 'FULL',
 };
 
+/** What a compensation's retrier renders as by default: longer than an action's. */
+const DEFAULT_COMPENSATION_RETRY = { ...DEFAULT_RETRY, MaxAttempts: 10 };
+
 /** A function with inline code: nothing to bundle. */
 function fn(stack: Stack, id: string): lambda.Function {
   return new lambda.Function(stack, id, {
@@ -87,8 +90,8 @@ const catchAllRetrier = (state: AslState) => state.Retry?.find((r) => r.ErrorEqu
 
 /**
  * The compensation Task states in the order the chain entered at `from` runs them when every
- * step completed: follows Next, and at every Choice its rule's branch (the step completed)
- * rather than the default, up to a state without a Next.
+ * step completed: follows Next, and at every Choice its default (the step is to be undone)
+ * rather than its rules (it never ran or refused), up to a state without a Next.
  */
 function compensationChain(definition: StateMachineDefinition, from: string): string[] {
   const visited: string[] = [];
@@ -96,7 +99,7 @@ function compensationChain(definition: StateMachineDefinition, from: string): st
   while (name !== undefined && !visited.includes(name)) {
     visited.push(name);
     const state: AslState = stateOf(definition, name);
-    name = state.Type === 'Choice' ? state.Choices?.[0]?.Next : state.Next;
+    name = state.Type === 'Choice' ? state.Default : state.Next;
   }
   return visited.filter((n) => stateOf(definition, n).Type === 'Task' && n.startsWith('Compensate'));
 }
@@ -112,6 +115,8 @@ const ALL_TASKS = [
   'OnSuccess',
 ] as const;
 const STEPS = ['A', 'B', 'C'] as const;
+const ACTIONS_AND_HOOKS = ALL_TASKS.filter((t) => !t.startsWith('Compensate'));
+const COMPENSATIONS = ALL_TASKS.filter((t) => t.startsWith('Compensate'));
 
 describe('Saga with three compensated steps and both hooks', () => {
   let f: Fixture;
@@ -130,13 +135,18 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(f.definition.StartAt).toBe('A');
   });
 
-  it.each(ALL_TASKS)(
+  it.each(ACTIONS_AND_HOOKS)(
     'retries %s on States.ALL with 1 s, 3 attempts, backoff 2, a 30 s cap and full jitter',
     (task) => {
       // THEN
       expect(catchAllRetrier(stateOf(f.definition, task))).toEqual(DEFAULT_RETRY);
     },
   );
+
+  it.each(COMPENSATIONS)('retries %s longer: 10 attempts, same interval, backoff, cap and jitter', (task) => {
+    // THEN
+    expect(catchAllRetrier(stateOf(f.definition, task))).toEqual(DEFAULT_COMPENSATION_RETRY);
+  });
 
   it.each(ALL_TASKS)('times %s out after 30 s', (task) => {
     // THEN
@@ -211,20 +221,23 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(f.saga.compensationOrder).toEqual(['CompensateC', 'CompensateB', 'CompensateA']);
   });
 
-  it('compensates A only if its result is present and OK', () => {
+  it('compensates A unless A never ran or refused', () => {
     // THEN
-    expect(stateOf(f.definition, 'DidAComplete')).toMatchObject({
+    const choice = stateOf(f.definition, 'DidAComplete');
+    expect(choice).toMatchObject({
       Type: 'Choice',
       Choices: [
+        { Variable: '$.results.A', IsPresent: false },
         {
           And: [
             { Variable: '$.results.A.outcome', IsPresent: true },
-            { Variable: '$.results.A.outcome', StringEquals: 'OK' },
+            { Not: { Variable: '$.results.A.outcome', StringEquals: 'OK' } },
           ],
-          Next: 'CompensateA',
         },
       ],
+      Default: 'CompensateA',
     });
+    expect(choice.Choices?.every((c) => c.Next !== 'CompensateA')).toBe(true);
   });
 
   it('compensates A, and only A, when B declines', () => {
@@ -234,11 +247,18 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(trace.tasks).toEqual(['A', 'B', 'CompensateA', 'OnCompensated']);
   });
 
-  it('compensates A, and only A, when B faults after its retries', () => {
+  it('compensates B, then A, when B faults after its retries (B may have done its work)', () => {
     // WHEN B fails for good
     const trace = traceExecution(f.definition, { B: FAULT });
     // THEN
-    expect(trace.tasks).toEqual(['A', 'B', 'CompensateA', 'OnCompensated']);
+    expect(trace.tasks).toEqual(['A', 'B', 'CompensateB', 'CompensateA', 'OnCompensated']);
+  });
+
+  it('compensates B, then A, when B returns no outcome (B may have done its work)', () => {
+    // WHEN B returns a result without an outcome
+    const trace = traceExecution(f.definition, { B: { status: 'done' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'CompensateB', 'CompensateA', 'OnCompensated']);
   });
 
   it('compensates B, then A, when C declines', () => {
@@ -328,6 +348,61 @@ describe('Saga with a step that has no compensation', () => {
   });
 });
 
+describe('Saga with a settle on its pivot step', () => {
+  let f: Fixture;
+  beforeAll(() => {
+    // GIVEN / WHEN steps A and B with compensations and a pivot C with no compensation but a settle
+    f = buildSaga((stack) =>
+      threeSteps(stack, {
+        steps: [
+          step(stack, 'A'),
+          step(stack, 'B'),
+          step(stack, 'C', { compensated: false, settle: fn(stack, 'CSettle') }),
+        ],
+      }),
+    );
+  });
+
+  it('goes on to OnSuccess when C faults but its settle finds it happened', () => {
+    // WHEN C fails for good and SettleC reports it done
+    const trace = traceExecution(f.definition, { C: FAULT, SettleC: { outcome: 'OK' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'SettleC', 'OnSuccess']);
+    expect(stateOf(f.definition, trace.end).Type).toBe('Succeed');
+  });
+
+  it('compensates B, then A, when C faults and its settle abandons it', () => {
+    // WHEN C fails for good and SettleC makes sure it never happens
+    const trace = traceExecution(f.definition, {
+      C: FAULT,
+      SettleC: { outcome: 'ABANDONED', reason: 'TECHNICAL_FAILURE' },
+    });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'SettleC', 'CompensateB', 'CompensateA', 'OnCompensated']);
+    expect(trace.output).toMatchObject({ failure: { step: 'C', reason: 'TECHNICAL_FAILURE' } });
+  });
+
+  it('does not settle C when C declines', () => {
+    // WHEN C returns a business failure
+    const trace = traceExecution(f.definition, { C: { outcome: 'DECLINED', reason: 'NO' } });
+    // THEN
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'CompensateB', 'CompensateA', 'OnCompensated']);
+  });
+
+  it('stops at a Fail state with error SettleFailed if the settle faults', () => {
+    // WHEN C and then SettleC fail for good
+    const trace = traceExecution(f.definition, { C: FAULT, SettleC: FAULT });
+    // THEN nothing is compensated: whether C happened is unknown, a person decides
+    expect(trace.tasks).toEqual(['A', 'B', 'C', 'SettleC']);
+    expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SettleFailed' });
+  });
+
+  it('retries the settle by the compensation retry', () => {
+    // THEN
+    expect(catchAllRetrier(stateOf(f.definition, 'SettleC'))).toEqual(DEFAULT_COMPENSATION_RETRY);
+  });
+});
+
 describe('Saga without hooks', () => {
   let f: Fixture;
   beforeAll(() => {
@@ -358,7 +433,7 @@ describe('Saga without hooks', () => {
 });
 
 describe('Saga retry and timeout', () => {
-  it("retries every task by the saga's retry", () => {
+  it("retries every action and hook by the saga's retry", () => {
     // GIVEN / WHEN a saga retry
     const { definition } = buildSaga((stack) =>
       threeSteps(stack, {
@@ -371,7 +446,7 @@ describe('Saga retry and timeout', () => {
       }),
     );
     // THEN
-    for (const task of ALL_TASKS) {
+    for (const task of ACTIONS_AND_HOOKS) {
       expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
         ...DEFAULT_RETRY,
         IntervalSeconds: 2,
@@ -382,7 +457,25 @@ describe('Saga retry and timeout', () => {
     }
   });
 
-  it("retries a step's action and compensation by its own retry, over the saga's", () => {
+  it("retries every compensation by compensationRetry, not by the saga's retry", () => {
+    // GIVEN / WHEN a saga retry and a compensation retry
+    const { definition } = buildSaga((stack) =>
+      threeSteps(stack, {
+        retry: { maxAttempts: 2 },
+        compensationRetry: { interval: Duration.seconds(3), maxAttempts: 20 },
+      }),
+    );
+    // THEN
+    for (const task of COMPENSATIONS) {
+      expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
+        ...DEFAULT_RETRY,
+        IntervalSeconds: 3,
+        MaxAttempts: 20,
+      });
+    }
+  });
+
+  it("retries a step's action by its own retry, over the saga's", () => {
     // GIVEN / WHEN a saga retry, and B's own maxAttempts
     const { definition } = buildSaga((stack) =>
       threeSteps(stack, {
@@ -391,12 +484,11 @@ describe('Saga retry and timeout', () => {
       }),
     );
     // THEN
-    for (const task of ALL_TASKS) {
-      const maxAttempts = task === 'B' || task === 'CompensateB' ? 7 : 3;
+    for (const task of ACTIONS_AND_HOOKS) {
       expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
         ...DEFAULT_RETRY,
         IntervalSeconds: 2,
-        MaxAttempts: maxAttempts,
+        MaxAttempts: task === 'B' ? 7 : 3,
       });
     }
   });
@@ -426,8 +518,8 @@ describe('Saga retry and timeout', () => {
   it("retries Lambda service errors by the saga's retry too (maxAttempts 0: no retry at all)", () => {
     // GIVEN / WHEN a saga that asks for no retries
     const { definition } = buildSaga((stack) => threeSteps(stack, { retry: { maxAttempts: 0 } }));
-    // THEN every task has one retrier, jittered, with no attempt after the first
-    for (const task of ALL_TASKS) {
+    // THEN every action and hook has one retrier, jittered, with no attempt after the first
+    for (const task of ACTIONS_AND_HOOKS) {
       expect(stateOf(definition, task).Retry, task).toEqual([{ ...DEFAULT_RETRY, MaxAttempts: 0 }]);
     }
   });
@@ -598,7 +690,7 @@ describe('Saga validation', () => {
     ).toThrow(/step name 'A' is used twice/);
   });
 
-  it.each(['Compensated', 'Succeeded', 'StateMachine', 'CompensateStock', 'DidShip'])(
+  it.each(['Compensated', 'Succeeded', 'StateMachine', 'CompensateStock', 'SettleOrder', 'DidShip'])(
     "fails if a step name (%s) clashes with the saga's own states",
     (name) => {
       // THEN

@@ -29,9 +29,23 @@ export interface SagaStep {
    * Throws only for technical faults, which are retried and then compensated.
    */
   readonly action: lambda.IFunction;
-  /** Undoes the step; must be idempotent and a no-op when there is nothing to undo. @default none */
+  /**
+   * Undoes the step; must be idempotent, a no-op when there is nothing to undo, and leave a
+   * mark that stops a late action from applying afterwards. Runs when the step completed, and
+   * also when it faulted for good: a task that timed out may still have done its work.
+   * @default none
+   */
   readonly compensation?: lambda.IFunction;
-  /** @default the saga's retry */
+  /**
+   * For a step whose effect cannot be undone (the pivot) and may land after its task gave up:
+   * runs once the step has faulted for good and decides it for good. Returns `{ outcome: 'OK' }`
+   * if the step's effect did happen (the saga then goes on as if the step had succeeded), or
+   * any other outcome after making sure the effect never will (the saga then compensates).
+   * Retried by `compensationRetry`; if it fails for good the saga stops with `SettleFailed`.
+   * @default none: a fault of the step is compensated like any other
+   */
+  readonly settle?: lambda.IFunction;
+  /** Retry of the step's action. @default the saga's retry */
   readonly retry?: SagaRetry;
   /** @default the saga's taskTimeout */
   readonly timeout?: Duration;
@@ -53,8 +67,14 @@ export interface SagaProps {
    * @default sfn.StateMachineType.STANDARD
    */
   readonly stateMachineType?: sfn.StateMachineType;
-  /** Retry of every task (actions, compensations, hooks). */
+  /** Retry of the actions and hooks. @default 1 s, 3 attempts, backoff 2, 30 s cap */
   readonly retry?: SagaRetry;
+  /**
+   * Retry of compensations and settles. Longer than the actions' by default: giving up on one
+   * leaves a half-done order for a person to repair.
+   * @default 1 s, 10 attempts, backoff 2, 30 s cap
+   */
+  readonly compensationRetry?: SagaRetry;
   /** Timeout of each task. @default Duration.seconds(30) */
   readonly taskTimeout?: Duration;
   /** Timeout of a whole execution. @default Duration.minutes(5) */
@@ -85,13 +105,14 @@ export class Saga extends Construct {
     super(scope, id);
     validate(props);
     const retry = props.retry ?? {};
+    const compensationRetry = { maxAttempts: 10, ...props.compensationRetry };
     const taskTimeout = props.taskTimeout ?? Duration.seconds(30);
 
     const invoke = (
       name: string,
       fn: lambda.IFunction,
       resultPath: string,
-      stepRetry?: SagaRetry,
+      r: SagaRetry,
       timeout?: Duration,
     ) => {
       const task = new tasks.LambdaInvoke(this, name, {
@@ -102,7 +123,6 @@ export class Saga extends Construct {
         resultPath,
         taskTimeout: sfn.Timeout.duration(timeout ?? taskTimeout),
       });
-      const r = { ...retry, ...stepRetry };
       task.addRetry({
         errors: [sfn.Errors.ALL],
         interval: r.interval ?? Duration.seconds(1),
@@ -125,7 +145,7 @@ export class Saga extends Construct {
         `Compensate${step.name}`,
         step.compensation,
         `$.compensations.${step.name}`,
-        step.retry,
+        compensationRetry,
         step.timeout,
       );
       // A compensation that fails for good needs a person: stop loudly, do not pretend.
@@ -139,13 +159,19 @@ export class Saga extends Construct {
           resultPath: '$.compensationError',
         },
       );
-      const completed = sfn.Condition.and(
-        sfn.Condition.isPresent(`$.results.${step.name}.outcome`),
-        sfn.Condition.stringEquals(`$.results.${step.name}.outcome`, OUTCOME_OK),
-      );
+      // Undo unless the step never ran or refused (a refusal did nothing); a fault or a result
+      // without an outcome may hide work done, so those are undone too.
+      const result = `$.results.${step.name}`;
       compensationEntry = new sfn.Choice(this, `Did${step.name}Complete`)
-        .when(completed, task.next(compensationEntry))
-        .otherwise(compensationEntry);
+        .when(sfn.Condition.isNotPresent(result), compensationEntry)
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent(`${result}.outcome`),
+            sfn.Condition.not(sfn.Condition.stringEquals(`${result}.outcome`, OUTCOME_OK)),
+          ),
+          compensationEntry,
+        )
+        .otherwise(task.next(compensationEntry));
       this.compensationOrder.unshift(`Compensate${step.name}`);
     }
 
@@ -154,7 +180,7 @@ export class Saga extends Construct {
       causePath: '$.failure.reason',
     });
     if (props.onCompensated) {
-      compensated.next(invoke('OnCompensated', props.onCompensated, '$.onCompensated')).next(failed);
+      compensated.next(invoke('OnCompensated', props.onCompensated, '$.onCompensated', retry)).next(failed);
     } else {
       compensated.next(failed);
     }
@@ -162,17 +188,44 @@ export class Saga extends Construct {
     // Actions, in order; each followed by a Choice on its business outcome.
     const succeeded = new sfn.Succeed(this, 'Succeeded');
     const onSuccess: sfn.IChainable = props.onSuccess
-      ? invoke('OnSuccess', props.onSuccess, '$.onSuccess').next(succeeded)
+      ? invoke('OnSuccess', props.onSuccess, '$.onSuccess', retry).next(succeeded)
       : succeeded;
     let next: sfn.IChainable = onSuccess;
     for (const step of [...props.steps].reverse()) {
-      const action = invoke(step.name, step.action, `$.results.${step.name}`, step.retry, step.timeout);
+      const result = `$.results.${step.name}`;
+      const action = invoke(step.name, step.action, result, { ...retry, ...step.retry }, step.timeout);
+      // The error lands where the result would have: the compensation chain reads it there.
       const technical = new sfn.Pass(this, `${step.name}Faulted`, {
-        parameters: { step: step.name, reason: 'TECHNICAL_FAILURE', 'error.$': '$.failure.error' },
+        parameters: { step: step.name, reason: 'TECHNICAL_FAILURE', 'error.$': result },
         resultPath: '$.failure',
       });
-      action.addCatch(technical, { errors: [sfn.Errors.ALL], resultPath: '$.failure.error' });
       technical.next(compensationEntry);
+      if (step.settle) {
+        const settle = invoke(
+          `Settle${step.name}`,
+          step.settle,
+          `$.settlements.${step.name}`,
+          compensationRetry,
+          step.timeout,
+        );
+        settle.addCatch(
+          new sfn.Fail(this, `Settle${step.name}Failed`, {
+            error: 'SettleFailed',
+            cause: `Settling ${step.name} after its fault failed`,
+          }),
+          { errors: [sfn.Errors.ALL], resultPath: '$.settleError' },
+        );
+        action.addCatch(settle, { errors: [sfn.Errors.ALL], resultPath: result });
+        const settledOk = sfn.Condition.and(
+          sfn.Condition.isPresent(`$.settlements.${step.name}.outcome`),
+          sfn.Condition.stringEquals(`$.settlements.${step.name}.outcome`, OUTCOME_OK),
+        );
+        settle.next(
+          new sfn.Choice(this, `Did${step.name}HappenAfterAll?`).when(settledOk, next).otherwise(technical),
+        );
+      } else {
+        action.addCatch(technical, { errors: [sfn.Errors.ALL], resultPath: result });
+      }
       const declined = new sfn.Pass(this, `${step.name}Declined`, {
         parameters: { step: step.name, 'reason.$': `$.results.${step.name}.reason` },
         resultPath: '$.failure',
@@ -183,7 +236,6 @@ export class Saga extends Construct {
         parameters: { step: step.name, reason: 'TECHNICAL_FAILURE' },
         resultPath: '$.failure',
       }).next(compensationEntry);
-      const result = `$.results.${step.name}`;
       const check = new sfn.Choice(this, `${step.name}Succeeded?`)
         .when(
           sfn.Condition.and(
@@ -215,7 +267,11 @@ export class Saga extends Construct {
     });
 
     acknowledgeInvokeWildcards(this.stateMachine, [
-      ...props.steps.flatMap((s) => [s.action, ...(s.compensation ? [s.compensation] : [])]),
+      ...props.steps.flatMap((s) => [
+        s.action,
+        ...(s.compensation ? [s.compensation] : []),
+        ...(s.settle ? [s.settle] : []),
+      ]),
       ...(props.onSuccess ? [props.onSuccess] : []),
       ...(props.onCompensated ? [props.onCompensated] : []),
     ]);
@@ -304,14 +360,17 @@ function validate(props: SagaProps): void {
       );
     }
     if (names.has(step.name)) throw new Error(`Saga: step name '${step.name}' is used twice.`);
-    if (RESERVED_NAMES.has(step.name) || step.name.startsWith('Compensate') || step.name.startsWith('Did')) {
+    if (
+      RESERVED_NAMES.has(step.name) ||
+      ['Compensate', 'Settle', 'Did'].some((p) => step.name.startsWith(p))
+    ) {
       throw new Error(
-        `Saga: step name '${step.name}' clashes with the saga's own states (${[...RESERVED_NAMES].join(', ')}, Compensate…, Did…).`,
+        `Saga: step name '${step.name}' clashes with the saga's own states (${[...RESERVED_NAMES].join(', ')}, Compensate…, Settle…, Did…).`,
       );
     }
     names.add(step.name);
   }
-  for (const r of [props.retry, ...props.steps.map((s) => s.retry)]) {
+  for (const r of [props.retry, props.compensationRetry, ...props.steps.map((s) => s.retry)]) {
     if (
       r?.maxAttempts !== undefined &&
       !Token.isUnresolved(r.maxAttempts) &&

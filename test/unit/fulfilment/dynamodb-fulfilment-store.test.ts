@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbFulfilmentStore } from '../../../lambdas/fulfilment/dynamodb-fulfilment-store.js';
 
@@ -78,5 +78,78 @@ describe('DynamoDbFulfilmentStore.release when the transaction is cancelled', ()
     script([RESERVED], cancelled(code, 'None'));
 
     await expect(store.release('ord-1')).rejects.toThrow();
+  });
+});
+
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+/** Every item key the fake table holds, with its status; Put and Update honour their conditions. */
+function table(items: Record<string, string>) {
+  const key = (k: { pk: string; sk: string }) => `${k.pk}/${k.sk}`;
+  dynamo.send.mockImplementation(async (command: unknown) => {
+    if (command instanceof GetCommand) {
+      const status = items[key(command.input.Key as { pk: string; sk: string })];
+      return status ? { Item: { status } } : {};
+    }
+    if (command instanceof PutCommand) {
+      const item = command.input.Item as { pk: string; sk: string; status: string };
+      if (items[key(item)]) throw conditionFailed();
+      items[key(item)] = item.status;
+      return {};
+    }
+    if (command instanceof UpdateCommand) {
+      const k = key(command.input.Key as { pk: string; sk: string });
+      const values = command.input.ExpressionAttributeValues as Record<string, string>;
+      if (items[k] !== values[':from']) throw conditionFailed();
+      items[k] = values[':to'] as string;
+      return {};
+    }
+    throw new Error(`unexpected command ${(command as object).constructor.name}`);
+  });
+  return items;
+}
+
+describe('DynamoDbFulfilmentStore undo with nothing to undo', () => {
+  it('voidPayment leaves a VOIDED tombstone, so a late authorization cannot land', async () => {
+    const items = table({});
+
+    expect(await store.voidPayment('ord-1')).toBe('nothing-to-void');
+    await store.authorizePayment('ord-1', 10, 'EUR');
+
+    expect(items['ORDER#ord-1/PAYMENT']).toBe('VOIDED');
+  });
+
+  it('cancelShipment leaves a CANCELLED tombstone, so a late shipment cannot land', async () => {
+    const items = table({});
+
+    expect(await store.cancelShipment('ord-1')).toBe('nothing-to-cancel');
+    await store.createShipment('ord-1', 'FR');
+
+    expect(items['ORDER#ord-1/SHIPMENT']).toBe('CANCELLED');
+  });
+
+  it('voidPayment still voids an authorization that exists', async () => {
+    const items = table({ 'ORDER#ord-1/PAYMENT': 'AUTHORIZED' });
+
+    expect(await store.voidPayment('ord-1')).toBe('voided');
+    expect(items['ORDER#ord-1/PAYMENT']).toBe('VOIDED');
+  });
+});
+
+describe('DynamoDbFulfilmentStore.settleConfirmation', () => {
+  it('reports confirmed when the confirmation landed', async () => {
+    table({ 'ORDER#ord-1/ORDER': 'CONFIRMED' });
+
+    expect(await store.settleConfirmation('ord-1')).toBe('confirmed');
+  });
+
+  it('abandons an order with no confirmation, and a late confirmation then does nothing', async () => {
+    const items = table({});
+
+    expect(await store.settleConfirmation('ord-1')).toBe('abandoned');
+    await store.confirm('ord-1');
+
+    expect(items['ORDER#ord-1/ORDER']).toBe('ABANDONED');
   });
 });

@@ -31,6 +31,9 @@ export interface Shipment {
  * - `authorizePayment`, `createShipment`, `confirm` write only when nothing is there yet
  *   (a repeat keeps the first write).
  * - `voidPayment` / `cancelShipment` change the status only from AUTHORIZED / CREATED.
+ * - An undo (`release`, `voidPayment`, `cancelShipment`) with nothing there writes its undone
+ *   status (a tombstone), so a late action finds the key taken and does nothing.
+ * - `settleConfirmation` keeps a confirmation that is there, else writes ABANDONED.
  * - `countPaymentAttempt` is an atomic counter per order, starting at 1.
  * Reads for assertions return copies, as a table would.
  */
@@ -40,7 +43,7 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
   readonly #attempts = new Map<string, number>();
   readonly #payments = new Map<string, Payment>();
   readonly #shipments = new Map<string, Shipment>();
-  readonly #confirmed = new Set<string>();
+  readonly #orders = new Map<string, 'CONFIRMED' | 'ABANDONED'>();
 
   async reserve(orderId: string, lines: ReadonlyArray<Line>): Promise<boolean> {
     if (this.#reservations.has(orderId)) return true;
@@ -66,6 +69,7 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
 
   async release(orderId: string): Promise<'released' | 'nothing-to-release'> {
     const reservation = this.#reservations.get(orderId);
+    if (!reservation) this.#reservations.set(orderId, { status: 'RELEASED', lines: [] });
     if (reservation?.status !== 'RESERVED') return 'nothing-to-release';
     for (const line of reservation.lines) {
       const item = this.#stock.get(line.sku) ?? { available: 0, reserved: 0 };
@@ -90,6 +94,7 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
 
   async voidPayment(orderId: string): Promise<'voided' | 'nothing-to-void'> {
     const payment = this.#payments.get(orderId);
+    if (!payment) this.#payments.set(orderId, { status: 'VOIDED', amount: 0, currency: '' });
     if (payment?.status !== 'AUTHORIZED') return 'nothing-to-void';
     this.#payments.set(orderId, { ...payment, status: 'VOIDED' });
     return 'voided';
@@ -101,13 +106,19 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
 
   async cancelShipment(orderId: string): Promise<'cancelled' | 'nothing-to-cancel'> {
     const shipment = this.#shipments.get(orderId);
+    if (!shipment) this.#shipments.set(orderId, { status: 'CANCELLED', country: '' });
     if (shipment?.status !== 'CREATED') return 'nothing-to-cancel';
     this.#shipments.set(orderId, { ...shipment, status: 'CANCELLED' });
     return 'cancelled';
   }
 
   async confirm(orderId: string): Promise<void> {
-    this.#confirmed.add(orderId);
+    if (!this.#orders.has(orderId)) this.#orders.set(orderId, 'CONFIRMED');
+  }
+
+  async settleConfirmation(orderId: string): Promise<'confirmed' | 'abandoned'> {
+    if (!this.#orders.has(orderId)) this.#orders.set(orderId, 'ABANDONED');
+    return this.#orders.get(orderId) === 'CONFIRMED' ? 'confirmed' : 'abandoned';
   }
 
   // --- Reads for assertions ---
@@ -134,7 +145,7 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
   }
 
   isConfirmed(orderId: string): boolean {
-    return this.#confirmed.has(orderId);
+    return this.#orders.get(orderId) === 'CONFIRMED';
   }
 }
 

@@ -9,6 +9,7 @@ import {
   publishConfirmed,
   releaseStock,
   reserveStock,
+  settleOrder,
   voidPayment,
 } from '../../../lambdas/fulfilment/steps.js';
 import { TransientError } from '../../../lambdas/shared/errors.js';
@@ -502,5 +503,50 @@ describe('publishCancelled', () => {
       channel: 'mobile',
       reason: 'SHIPPING_UNAVAILABLE',
     });
+  });
+});
+
+describe('settleOrder', () => {
+  it('returns OK when the confirmation had landed', async () => {
+    await confirmOrder(sagaInput(), store);
+
+    expect(await settleOrder(sagaInput(), store)).toEqual({ outcome: 'OK' });
+  });
+
+  it('returns ABANDONED with TECHNICAL_FAILURE when it had not', async () => {
+    expect(await settleOrder(sagaInput(), store)).toEqual({
+      outcome: 'ABANDONED',
+      reason: 'TECHNICAL_FAILURE',
+    });
+  });
+
+  it('bars a late confirmation after abandoning', async () => {
+    await settleOrder(sagaInput(), store);
+    await confirmOrder(sagaInput(), store);
+
+    expect(store.isConfirmed(ORDER)).toBe(false);
+  });
+});
+
+describe('compensations with nothing to undo', () => {
+  it('releaseStock bars a late reservation', async () => {
+    await releaseStock(sagaInput(), store);
+    await reserveStock(sagaInput(), store);
+
+    expect(store.reservation(ORDER)?.status).toBe('RELEASED');
+  });
+
+  it('voidPayment bars a late authorization', async () => {
+    await voidPayment(sagaInput(), store);
+    await authorizePayment(sagaInput(), store);
+
+    expect(store.payment(ORDER)?.status).toBe('VOIDED');
+  });
+
+  it('cancelShipment bars a late shipment', async () => {
+    await cancelShipment(sagaInput(), store);
+    await createShipment(sagaInput(), store);
+
+    expect(store.shipment(ORDER)?.status).toBe('CANCELLED');
   });
 });
