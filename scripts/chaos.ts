@@ -17,7 +17,7 @@ import { ROOT } from './lib/paths.js';
 import { fail, progress, runMain } from './lib/progress.js';
 import { run } from './lib/run.js';
 
-const USAGE = `Usage: npm run chaos -- [--orders N] [--fault-rate F] [--duplicate-rate D] [--malformed-rate M] [--seed S]
+const USAGE = `Usage: npm run chaos -- [--orders N] [--fault-rate F] [--duplicate-rate D] [--malformed-rate M] [--rate R] [--seed S]
 
 Deploys the app with fault injection (every saga action and notification consumer fails a
 fraction F of its calls), places N orders of mixed paths with a fraction D published twice and
@@ -29,6 +29,8 @@ report and exits 1 on any violation. Runs against the local emulator (or AWS_END
   --fault-rate F       0-1 (default 0.1)
   --duplicate-rate D   0-1 (default 0.05)
   --malformed-rate M   0-1 (default 0.02)
+  --rate R             orders placed per second (default 2): the emulator runs every Lambda
+                       worker on this machine, so an unpaced burst measures its queueing
   --seed S             whole number; the same seed plans the same run (default 1)`;
 
 function rate(name: string, value: string | undefined, fallback: number): number {
@@ -49,6 +51,7 @@ runMain(async () => {
         'duplicate-rate': { type: 'string' },
         'malformed-rate': { type: 'string' },
         seed: { type: 'string' },
+        rate: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -66,9 +69,13 @@ runMain(async () => {
     fail(`--orders must be a whole number from 1 to 10000.`, 2);
   const seed = Number(values.seed ?? 1);
   if (!Number.isInteger(seed)) fail('--seed must be a whole number.', 2);
+  const ratePerSecond = Number(values.rate ?? 2);
+  if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0 || ratePerSecond > 1000)
+    fail(`--rate must be a number of orders per second above 0 and at most 1000, got '${values.rate}'.`, 2);
   const options = {
     orders,
     seed,
+    rate: ratePerSecond,
     faultRate: rate('fault-rate', values['fault-rate'] as string | undefined, 0.1),
     duplicateRate: rate('duplicate-rate', values['duplicate-rate'] as string | undefined, 0.05),
     malformedRate: rate('malformed-rate', values['malformed-rate'] as string | undefined, 0.02),
@@ -81,8 +88,8 @@ runMain(async () => {
   const plan = planChaos(options);
 
   const started = Date.now();
-  progress.step(`Placing ${orders} orders (run ${plan.run})`);
-  const counts = await publishChaos(app, plan);
+  progress.step(`Placing ${orders} orders at ${options.rate} a second (run ${plan.run})`);
+  const counts = await publishChaos(app, plan, options.rate);
   progress.info(
     `${counts.published} events published: ${counts.wellFormed} orders, ${counts.duplicates} duplicates, ${counts.malformed} malformed`,
   );

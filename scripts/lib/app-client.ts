@@ -4,8 +4,10 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   ExecutionDoesNotExist,
+  type ExecutionStatus,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -99,6 +101,27 @@ export class AppClient {
       if (error instanceof ExecutionDoesNotExist) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * The status of every execution of the saga, by execution name: one paged ListExecutions
+   * instead of a DescribeExecution per order, which a loaded emulator answers slowly.
+   */
+  async executionStatuses(): Promise<Map<string, ExecutionStatus>> {
+    const statuses = new Map<string, ExecutionStatus>();
+    let nextToken: string | undefined;
+    do {
+      const page = await this.sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.sagaOutput('StateMachineArn'),
+          maxResults: 1000,
+          nextToken,
+        }),
+      );
+      for (const e of page.executions ?? []) if (e.name && e.status) statuses.set(e.name, e.status);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return statuses;
   }
 
   /** Every event of an execution's history, oldest first. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
 import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
@@ -12,6 +13,8 @@ export interface ChaosOptions {
   readonly duplicateRate: number;
   readonly malformedRate: number;
   readonly seed: number;
+  /** Orders placed per second; the emulator runs every Lambda worker on this machine's cores. */
+  readonly rate: number;
 }
 
 /** The functions a chaos run makes fail: every saga action and every notification consumer. */
@@ -91,12 +94,19 @@ export interface ChaosCounts {
   malformed: number;
 }
 
-/** Publish the plan: the orders in batches, duplicates after them, malformed events raw. */
-export async function publishChaos(app: AppClient, plan: ChaosPlan): Promise<ChaosCounts> {
+/** Publish the plan at `rate` orders a second: the orders, duplicates after them, malformed events raw. */
+export async function publishChaos(app: AppClient, plan: ChaosPlan, rate: number): Promise<ChaosCounts> {
   const requests = plan.orders.map((o) => o.request);
-  await app.publisher.publish(requests);
   const duplicates = plan.orders.filter((o) => o.duplicated).map((o) => o.request);
-  if (duplicates.length > 0) await app.publisher.publish(duplicates);
+  const all = [...requests, ...duplicates];
+  const started = Date.now();
+  for (let i = 0; i < all.length; i += 10) {
+    await app.publisher.publish(all.slice(i, i + 10));
+    // Pace by the clock, so slow publishes do not add to the interval.
+    const due = started + ((i + 10) / rate) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    if ((i / 10) % 10 === 9) progress.info(`${Math.min(i + 10, all.length)} of ${all.length} published`);
+  }
   for (const orderId of plan.malformed) {
     const data = { ...placeOrder({ orderId }).data, total: 'not a number' };
     await app.putRaw([
@@ -135,9 +145,12 @@ export async function awaitTerminal(
   await waitFor(
     'every saga to end',
     async () => {
+      const statuses = await app.executionStatuses();
       for (const o of plan.orders) {
         const id = o.request.data.orderId;
-        if (status.has(id)) continue;
+        const listed = statuses.get(executionName(id));
+        if (status.has(id) || listed === undefined || listed === 'RUNNING') continue;
+        // Only the ended ones are described, once each: the error is not in the listing.
         const execution = await app.execution(id);
         if (execution && execution.status !== 'RUNNING')
           status.set(id, `${execution.status}:${execution.error ?? ''}`);
@@ -156,19 +169,18 @@ export async function awaitTerminal(
  * yet; the redrive after the faults are off starts them.
  */
 export async function awaitSettled(app: AppClient, plan: ChaosPlan, timeoutMs: number): Promise<void> {
-  const ended = new Set<string>();
   await waitFor(
     'no saga of the run to be running',
     async () => {
+      const statuses = await app.executionStatuses();
       let running = 0;
+      let ended = 0;
       for (const o of plan.orders) {
-        const id = o.request.data.orderId;
-        if (ended.has(id)) continue;
-        const execution = await app.execution(id);
-        if (execution?.status === 'RUNNING') running += 1;
-        else if (execution) ended.add(id);
+        const listed = statuses.get(executionName(o.request.data.orderId));
+        if (listed === 'RUNNING') running += 1;
+        else if (listed) ended += 1;
       }
-      progress.info(`${ended.size} of ${plan.orders.length} sagas ended, ${running} running`);
+      progress.info(`${ended} of ${plan.orders.length} sagas ended, ${running} running`);
       return running === 0 ? true : undefined;
     },
     { timeoutMs, intervalMs: 3000 },

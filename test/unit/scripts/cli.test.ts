@@ -24,4 +24,16 @@ describe('command-line scripts reject bad arguments', () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/unexpected argument '--stage'/);
   });
+
+  it.each([
+    [['--orders', '0'], /--orders must be a whole number/],
+    [['--fault-rate', '1.5'], /--fault-rate must be a number from 0 to 1/],
+    [['--rate', '0'], /--rate must be a number of orders per second/],
+    [['--seed', 'x'], /--seed must be a whole number/],
+    [['--sideways'], /Unknown option '--sideways'/],
+  ])('chaos.ts %s exits 2 with a message, before touching any emulator', (args, message) => {
+    const result = cli('chaos.ts', ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
 });
