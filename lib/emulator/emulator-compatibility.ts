@@ -11,6 +11,7 @@ export const EMULATOR_BRIDGE_METADATA = 'EmulatorBridge';
  */
 export const UNSUPPORTED_ON_EMULATOR: ReadonlySet<string> = new Set([
   'AWS::Events::Archive',
+  'AWS::Events::EventBusPolicy',
   'AWS::EventSchemas::Registry',
   'AWS::EventSchemas::Schema',
 ]);
@@ -19,7 +20,8 @@ export const UNSUPPORTED_ON_EMULATOR: ReadonlySet<string> = new Set([
  * Emulator-only: replaces each resource the emulator's CloudFormation cannot create with a
  * no-op stand-in (`AWS::CloudFormation::WaitConditionHandle`). An archive's definition rides in
  * the stand-in's metadata, and scripts/lib/emulator-bridge.ts creates it through the
- * EventBridge API after the deploy; the schema registry has no local counterpart.
+ * EventBridge API after the deploy; the schema registry has no local counterpart, and a bus
+ * policy is left out (the emulator would store it without enforcing it).
  *
  * bin/app.ts applies this only with `--context target=emulator`, which only the local deploy
  * script passes: `cdk deploy` to AWS synthesizes the real resources.

@@ -2,10 +2,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { allowLogsToUseKey } from './log-encryption.js';
 
 /** Root of the repository, where package-lock.json and lambdas/ live. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,6 +30,12 @@ export interface NodeFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'log
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Customer-managed key for the function's log group; its key policy gets the statement
+   * CloudWatch Logs needs (an imported key needs it added by you).
+   * @default CloudWatch Logs' own encryption at rest
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** Metric namespace shared by every function of the reference app. */
@@ -43,12 +51,15 @@ export class NodeFunction extends nodejs.NodejsFunction {
     const {
       serviceName = id,
       logRetention = logs.RetentionDays.ONE_MONTH,
+      logEncryptionKey,
       bundling,
       environment,
       ...rest
     } = props;
+    if (logEncryptionKey) allowLogsToUseKey(scope, logEncryptionKey);
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetention,
+      encryptionKey: logEncryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.

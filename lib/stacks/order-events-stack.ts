@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { EVENT_CATALOG } from '../../lambdas/shared/events/catalog.js';
 import { toJsonSchema } from '../../lambdas/shared/events/json-schema.js';
+import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import { EventRouter, EventSchemaRegistry } from '../patterns/event-router/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
@@ -34,6 +35,8 @@ export class OrderEventsStack extends Stack {
     super(scope, id, props);
     this.router = new EventRouter(this, 'Orders', {
       archive: { retention: props.archiveRetention ?? Duration.days(30) },
+      // Every event contract of the domain has this source; anything else is refused.
+      allowedSources: [ORDERS_SOURCE],
     });
     this.bus = this.router.bus;
 

@@ -3,7 +3,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { EventRoute } from '../patterns/event-router/index.js';
+import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { BusPublishers, EventRoute } from '../patterns/event-router/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
@@ -73,8 +74,13 @@ export class OrderFulfilmentStack extends Stack {
       return f;
     };
     this.functions = Object.fromEntries(TASKS.map((t) => [t, fn(t)])) as Record<Task, NodeFunction>;
-    props.bus.grantPutEventsTo(this.functions.publishConfirmed);
-    props.bus.grantPutEventsTo(this.functions.publishCancelled);
+    new BusPublishers(this, 'BusPublishers', {
+      bus: props.bus,
+      publishers: [
+        { grantee: this.functions.publishConfirmed, sources: [ORDERS_SOURCE] },
+        { grantee: this.functions.publishCancelled, sources: [ORDERS_SOURCE] },
+      ],
+    });
 
     const f = this.functions;
     this.saga = new Saga(this, 'Saga', {

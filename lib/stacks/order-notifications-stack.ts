@@ -105,7 +105,6 @@ export class OrderNotificationsStack extends Stack {
     });
     this.outcomes.subscribeQueue(this.queues.analytics);
     if (props.bus) {
-      this.outcomes.grantServicePublish('events.amazonaws.com');
       new EventRoute(this, 'OutcomesRoute', {
         ...ORDER_ROUTES.outcomes,
         bus: props.bus,

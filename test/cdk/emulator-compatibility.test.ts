@@ -26,14 +26,14 @@ interface Fixture {
 }
 
 /**
- * A stack with every resource type the emulator lacks (an archive, a schema registry and a
- * schema) next to ones it has (a bus, a rule, queues), with or without the aspect.
+ * A stack with every resource type the emulator lacks (an archive, a bus policy, a schema
+ * registry and a schema) next to ones it has (a bus, a rule, queues), with or without the aspect.
  */
 function fixture(emulator: boolean): Fixture {
   const app = createApp();
   if (emulator) Aspects.of(app).add(new EmulatorCompatibility());
   const stack = new Stack(app, 'Events', { env: ENV });
-  const router = new EventRouter(stack, 'Orders');
+  const router = new EventRouter(stack, 'Orders', { allowedSources: ['com.example.orders'] });
   router.addRoute('Placed', {
     pattern: { source: ['com.example.orders'], detailType: ['OrderPlaced'] },
     targets: [{ queue: new sqs.Queue(stack, 'Target') }],
@@ -63,6 +63,12 @@ describe('EmulatorCompatibility', () => {
   const standIn = (resource: (f: Fixture) => CfnResource): Resource | undefined =>
     emulator.resources[logicalIdOf(emulator, resource(emulator))];
   const archiveOf = (f: Fixture) => f.router.archive?.node.defaultChild as CfnResource;
+  const busPolicyOf = (f: Fixture) =>
+    f.router.bus.node.children
+      .flatMap((c) => c.node.children)
+      .find(
+        (c): c is CfnResource => (c as CfnResource).cfnResourceType === 'AWS::Events::EventBusPolicy',
+      ) as CfnResource;
 
   it('leaves no resource the emulator lacks', () => {
     // THEN
@@ -96,6 +102,13 @@ describe('EmulatorCompatibility', () => {
     expect(real).toMatchObject(bridged.Properties);
   });
 
+  it('replaces the bus policy with a wait condition handle without properties', () => {
+    // THEN
+    const policy = standIn(busPolicyOf);
+    expect(policy?.Type).toBe('AWS::CloudFormation::WaitConditionHandle');
+    expect(policy).not.toHaveProperty('Properties');
+  });
+
   it('replaces the schema registry with a wait condition handle without properties', () => {
     // THEN
     const registry = standIn((f) => f.registry);
@@ -114,6 +127,7 @@ describe('EmulatorCompatibility', () => {
     // THEN
     const replaced = new Set([
       logicalIdOf(aws, archiveOf(aws)),
+      logicalIdOf(aws, busPolicyOf(aws)),
       logicalIdOf(aws, aws.registry),
       logicalIdOf(aws, aws.schema),
     ]);
@@ -135,6 +149,14 @@ describe('EmulatorCompatibility', () => {
         EventPattern: { account: [ACCOUNT] },
         RetentionDays: 30,
       },
+    });
+  });
+
+  it('keeps the real bus policy without the aspect', () => {
+    // THEN
+    expect(aws.resources[logicalIdOf(aws, busPolicyOf(aws))]).toMatchObject({
+      Type: 'AWS::Events::EventBusPolicy',
+      Properties: { Statement: { Effect: 'Deny', Action: 'events:PutEvents' } },
     });
   });
 

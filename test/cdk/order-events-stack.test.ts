@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as events from 'aws-cdk-lib/aws-events';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
@@ -9,7 +8,7 @@ import type { EventRoute } from '../../lib/patterns/event-router/index.js';
 import { OrderEventsStack, ROUTE_QUEUES } from '../../lib/stacks/order-events-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
 import { ORDER_ROUTES } from '../../lib/stacks/order-routes.js';
-import { ACCOUNT, createApp, ENV } from './support.js';
+import { createApp, ENV } from './support.js';
 
 /** An event pattern as CloudFormation takes it (`detailType` is spelled `detail-type`). */
 function inCloudFormation(pattern: events.EventPattern): Record<string, unknown> {
@@ -255,42 +254,54 @@ describe('OrderNotificationsStack on the orders bus', () => {
     });
   });
 
-  it('allows EventBridge to publish to the outcomes topic', () => {
+  /** The role the outcomes rule publishes to the topic with, from its target. */
+  const publisherRoleId = () => {
+    const targets = Object.values(template.findResources('AWS::Events::Rule'))[0]?.Properties
+      .Targets as Array<{
+      RoleArn?: { 'Fn::GetAtt': [string, string] };
+    }>;
+    const roleId = targets[0]?.RoleArn?.['Fn::GetAtt'][0];
+    if (!roleId) throw new Error('the outcomes target has no role');
+    return roleId;
+  };
+
+  it('publishes to the outcomes topic through a role EventBridge assumes', () => {
     // THEN
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      Topics: [notifications.resolve(notifications.outcomes.topic.topicArn)],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Principal: { Service: 'events.amazonaws.com' },
-          }),
-        ]),
+    expect(template.findResources('AWS::IAM::Role')[publisherRoleId()]?.Properties).toMatchObject({
+      AssumeRolePolicyDocument: {
+        Statement: [expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' } })],
       },
     });
   });
 
-  it('lets EventBridge use the outcomes topic key from this account only', () => {
+  it('lets that role publish to the outcomes topic and use its key, with exact actions', () => {
     // THEN
-    const admitsEventBridge = template.findResources('AWS::KMS::Key', {
-      Properties: {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: Match.arrayWith(['kms:GenerateDataKey*']),
-              Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-            }),
-          ]),
-        },
-      },
-    });
-    const outcomesKey = notifications.getLogicalId(
-      notifications.outcomes.masterKey.node.defaultChild as kms.CfnKey,
-    );
-    expect(Object.keys(admitsEventBridge)).toEqual([outcomesKey]);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) =>
+        (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r).includes(publisherRoleId())),
+      )
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'sns:Publish',
+        Resource: notifications.resolve(notifications.outcomes.topic.topicArn),
+      }),
+      expect.objectContaining({
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: notifications.resolve(notifications.outcomes.masterKey.keyArn),
+      }),
+    ]);
+  });
+
+  it('admits no service principal in the outcomes topic policy or key policy', () => {
+    // THEN
+    const topicPolicies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+    const statements = [
+      ...topicPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement),
+      ...keys.flatMap((k) => k.Properties.KeyPolicy.Statement),
+    ] as Array<{ Principal?: { Service?: unknown } }>;
+    expect(statements.filter((s) => s.Principal?.Service === 'events.amazonaws.com')).toEqual([]);
   });
 });
 

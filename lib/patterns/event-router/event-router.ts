@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -83,12 +84,14 @@ export class EventRoute extends Construct {
       eventBus: props.bus,
       eventPattern: props.pattern,
       description: props.description,
-      targets: props.targets.map((t) => toTarget(t, retry)),
+      targets: props.targets.map((t, i) => toTarget(this, i, t, retry)),
     });
   }
 }
 
 function toTarget(
+  scope: Construct,
+  index: number,
   t: RouteTarget,
   retry: { deadLetterQueue: sqs.IQueue; maxEventAge: Duration; retryAttempts: number },
 ): events.IRuleTarget {
@@ -96,7 +99,34 @@ function toTarget(
     return new targets.SqsQueue(t.queue, { ...retry, message: t.input, messageGroupId: t.messageGroupId });
   if ('function' in t) return new targets.LambdaFunction(t.function, { ...retry, event: t.input });
   if ('stateMachine' in t) return new targets.SfnStateMachine(t.stateMachine, { ...retry, input: t.input });
-  return new targets.SnsTopic(t.topic, { ...retry, message: t.input });
+  return new targets.SnsTopic(t.topic, {
+    ...retry,
+    message: t.input,
+    role: topicPublisherRole(scope, index, t.topic),
+  });
+}
+
+/**
+ * EventBridge publishes to a topic through a role of the route's, so that the topic's policy
+ * admits no service principal (a service principal there would admit any rule). The role may
+ * publish to this topic and use its key, with exact actions; it is passed on without policy
+ * updates, so the target's own grant (which asks for kms:GenerateDataKey*) adds nothing.
+ */
+function topicPublisherRole(scope: Construct, index: number, topic: sns.ITopic): iam.IRole {
+  const role = new iam.Role(scope, `TopicPublisherRole${index}`, {
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+    description: `EventBridge publishes ${scope.node.path} events to its topic target with this role`,
+  });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  if (topic.masterKey) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [topic.masterKey.keyArn],
+      }),
+    );
+  }
+  return role.withoutPolicyUpdates();
 }
 
 function validateRetry(who: string, maxEventAge?: Duration, retryAttempts?: number): void {
@@ -160,6 +190,13 @@ export interface EventRouterProps extends RetryPolicy {
    * @default an archive of every event, kept 30 days
    */
   readonly archive?: ArchiveOptions | false;
+  /**
+   * The only `source` values the bus takes: its resource policy denies PutEvents to every
+   * caller, this account's included, when any entry of the call has another source. Name the
+   * publishers and their sources with `BusPublishers`.
+   * @default any source (no resource policy)
+   */
+  readonly allowedSources?: readonly string[];
 }
 
 /**
@@ -196,6 +233,24 @@ export class EventRouter extends Construct {
         eventPattern: props.archive?.pattern ?? { account: [this.bus.stack.account] },
         retention,
       });
+    }
+
+    if (props.allowedSources) {
+      if (props.allowedSources.length === 0) {
+        throw new Error('EventRouter: allowedSources needs at least one source; leave it out to admit any.');
+      }
+      // A Deny is what binds principals of this account: an Allow in a bus policy adds to their
+      // IAM permissions, it never narrows them.
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyOtherSources',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { 'ForAnyValue:StringNotEquals': { 'events:source': [...props.allowedSources] } },
+        }),
+      );
     }
 
     this.deadLetterQueue = serviceDeadLetterQueue(

@@ -169,16 +169,33 @@ export class FanOutTopic extends Construct {
   }
 
   /**
-   * Let an AWS service (e.g. `events.amazonaws.com` for an EventBridge target) use the topic's
-   * key to publish, from this account only. The topic policy itself is added by the target.
+   * Let an AWS service publish on behalf of one source resource of this account only (e.g.
+   * `cloudwatch.amazonaws.com` for an alarm, `s3.amazonaws.com` for a bucket): a topic policy
+   * statement and a key policy statement, both conditioned on `aws:SourceArn` and
+   * `aws:SourceAccount` (no confused deputy). EventBridge routes need none of this: they
+   * publish through a role of the rule (see EventRoute).
+   * @param sourceArn the publishing resource's ARN; wildcards allowed (`ArnLike`)
    */
-  public grantServicePublish(servicePrincipal: string): void {
+  public grantServicePublish(servicePrincipal: string, sourceArn: string): void {
+    const conditions = {
+      ArnLike: { 'aws:SourceArn': sourceArn },
+      StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+    };
+    const principals = [new iam.ServicePrincipal(servicePrincipal)];
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals,
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions,
+      }),
+    );
     this.masterKey.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(servicePrincipal)],
+        principals,
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions,
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -42,20 +42,38 @@ export class OpsView extends Construct {
         description: `Encrypts ${stack.stackName} alarm notifications`,
         enableKeyRotation: true,
       });
-      // CloudWatch publishes the alarm notifications: it needs the topic key.
+      // CloudWatch publishes the alarm notifications, for this account's alarms only: it needs
+      // the topic (whose policy replaces the default one) and the topic key.
+      const fromAlarms = {
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      };
       key.addToResourcePolicy(
         new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          ...fromAlarms,
           actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
           resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
         }),
       );
-      this.opsTopic = new sns.Topic(this, 'Topic', {
+      const topic = new sns.Topic(this, 'Topic', {
         masterKey: key,
         enforceSSL: true,
         displayName: `${stack.stackName} alarms`,
       });
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({ ...fromAlarms, actions: ['sns:Publish'], resources: [topic.topicArn] }),
+      );
+      this.opsTopic = topic;
     }
 
     this.alarms = all.filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);

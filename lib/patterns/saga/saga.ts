@@ -1,10 +1,12 @@
 import { CfnResource, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { allowLogsToUseKey } from '../../shared/log-encryption.js';
 
 /** The field a step's result must carry: `'OK'` to go on, anything else is a business failure. */
 export const OUTCOME_OK = 'OK';
@@ -83,6 +85,13 @@ export interface SagaProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default sfn.LogLevel.ALL */
   readonly logLevel?: sfn.LogLevel;
+  /**
+   * Customer-managed key for the state machine's data (definition, execution input and
+   * output) and its execution log group; the key policy gets what Step Functions and
+   * CloudWatch Logs need (an imported key needs it added by you).
+   * @default an AWS-owned key for the state machine, CloudWatch Logs' own encryption for the logs
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -249,8 +258,10 @@ export class Saga extends Construct {
       next = action.next(check);
     }
 
+    if (props.encryptionKey) allowLogsToUseKey(this, props.encryptionKey);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -263,7 +274,9 @@ export class Saga extends Construct {
         level: props.logLevel ?? sfn.LogLevel.ALL,
         includeExecutionData: true,
       },
-      encryptionConfiguration: new sfn.AwsOwnedEncryptionConfiguration(),
+      encryptionConfiguration: props.encryptionKey
+        ? new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey)
+        : new sfn.AwsOwnedEncryptionConfiguration(),
     });
 
     acknowledgeInvokeWildcards(this.stateMachine, [
