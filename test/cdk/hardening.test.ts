@@ -1,0 +1,287 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { Saga } from '../../lib/patterns/saga/index.js';
+import { lambdaEntry, NodeFunction } from '../../lib/shared/node-function.js';
+import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
+import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
+import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
+import { createApp, ENV } from './support.js';
+
+// The security defaults of the whole app, pinned across every stack. cdk-nag (AwsSolutions and
+// Serverless, zero unacknowledged findings) is pinned in test/cdk/order-fulfilment-stack.test.ts.
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+interface Statement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+interface Found {
+  readonly stack: string;
+  readonly id: string;
+  readonly resource: Resource;
+}
+
+/**
+ * Actions that support no resource-level permissions: the only ones allowed on `*`. X-Ray
+ * (active tracing of functions and the state machine) and the vended log delivery that Step
+ * Functions logging sets up.
+ */
+const UNSCOPABLE_ACTIONS = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+const actionsOf = (s: Statement) => [s.Action ?? []].flat();
+const isTlsDeny = (s: Statement) =>
+  s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false';
+
+describe('the order app hardening', () => {
+  let stacks: Stack[];
+  let all: Found[];
+  const ofType = (type: string) => all.filter((f) => f.resource.Type === type);
+  const props = (f: Found) => f.resource.Properties ?? {};
+
+  beforeAll(() => {
+    // GIVEN / WHEN the three stacks, as bin/app.ts builds them (no bundling: templates only)
+    const app = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
+    const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
+      env: ENV,
+      bus: orderEvents.bus,
+    });
+    const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', { env: ENV, bus: orderEvents.bus });
+    stacks = [orderEvents, notifications, fulfilment];
+    all = stacks.flatMap((stack) =>
+      Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>).map(
+        ([id, resource]) => ({
+          stack: stack.stackName,
+          id,
+          resource,
+        }),
+      ),
+    );
+  });
+
+  /** The resources of a type that no policy of `policyType` with a TLS deny names (under `refs`). */
+  const withoutTlsDeny = (type: string, policyType: string, refs: string): string[] => {
+    const covered = new Set(
+      ofType(policyType)
+        .filter((p) => (props(p).PolicyDocument as { Statement: Statement[] }).Statement.some(isTlsDeny))
+        .flatMap((p) => (props(p)[refs] as Array<{ Ref: string }>).map((r) => `${p.stack}/${r.Ref}`)),
+    );
+    return ofType(type)
+      .map((r) => `${r.stack}/${r.id}`)
+      .filter((r) => !covered.has(r));
+  };
+
+  /** Every IAM statement: policies, managed policies and roles' inline policies. */
+  const iamStatements = (): Array<Statement & { where: string }> =>
+    all.flatMap((f) => {
+      const p = props(f);
+      const documents =
+        f.resource.Type === 'AWS::IAM::Policy' || f.resource.Type === 'AWS::IAM::ManagedPolicy'
+          ? [p.PolicyDocument]
+          : f.resource.Type === 'AWS::IAM::Role'
+            ? ((p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map(
+                (x) => x.PolicyDocument,
+              )
+            : [];
+      return documents.flatMap((d) =>
+        ((d as { Statement: Statement[] }).Statement ?? []).map((s) => ({
+          ...s,
+          where: `${f.stack}/${f.id}`,
+        })),
+      );
+    });
+
+  it('encrypts every queue at rest', () => {
+    // THEN
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues.length).toBeGreaterThan(0);
+    const unencrypted = queues.filter(
+      (q) => !props(q).KmsMasterKeyId && props(q).SqsManagedSseEnabled !== true,
+    );
+    expect(unencrypted.map((q) => `${q.stack}/${q.id}`)).toEqual([]);
+  });
+
+  it('denies every queue to callers without TLS', () => {
+    // THEN
+    expect(withoutTlsDeny('AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'Queues')).toEqual([]);
+  });
+
+  it('encrypts every topic with a KMS key', () => {
+    // THEN
+    const topics = ofType('AWS::SNS::Topic');
+    expect(topics.length).toBeGreaterThan(0);
+    expect(topics.filter((t) => !props(t).KmsMasterKeyId).map((t) => `${t.stack}/${t.id}`)).toEqual([]);
+  });
+
+  it('denies every topic to publishers without TLS', () => {
+    // THEN
+    expect(withoutTlsDeny('AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'Topics')).toEqual([]);
+  });
+
+  it('admits in topic policies only services acting for a named resource of this account', () => {
+    // THEN every Allow names a service, scoped by aws:SourceArn and aws:SourceAccount
+    const allows = ofType('AWS::SNS::TopicPolicy')
+      .flatMap((p) => (props(p).PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((s) => s.Effect === 'Allow');
+    const unscoped = allows.filter(
+      (s) =>
+        typeof (s.Principal as { Service?: unknown })?.Service !== 'string' ||
+        !s.Condition?.ArnLike?.['aws:SourceArn'] ||
+        !s.Condition?.StringEquals?.['aws:SourceAccount'],
+    );
+    expect(unscoped).toEqual([]);
+  });
+
+  it('encrypts every table at rest', () => {
+    // THEN
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.length).toBeGreaterThan(0);
+    const unencrypted = tables.filter(
+      (t) => (props(t).SSESpecification as { SSEEnabled?: boolean } | undefined)?.SSEEnabled !== true,
+    );
+    expect(unencrypted.map((t) => `${t.stack}/${t.id}`)).toEqual([]);
+  });
+
+  it('keeps every log group for a bounded time', () => {
+    // THEN
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.filter((g) => !props(g).RetentionInDays).map((g) => `${g.stack}/${g.id}`)).toEqual([]);
+  });
+
+  it('encrypts and logs every state machine', () => {
+    // THEN
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines.length).toBeGreaterThan(0);
+    const bare = machines.filter(
+      (m) =>
+        !(props(m).EncryptionConfiguration as { Type?: string } | undefined)?.Type ||
+        !(props(m).LoggingConfiguration as { Destinations?: unknown[] } | undefined)?.Destinations?.length,
+    );
+    expect(bare.map((m) => `${m.stack}/${m.id}`)).toEqual([]);
+  });
+
+  it('grants no wildcard action in any IAM policy', () => {
+    // THEN
+    const wildcards = iamStatements().filter((s) =>
+      actionsOf(s).some((a) => a === '*' || /^[a-z0-9-]+:\*$/.test(a)),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it('grants on Resource "*" only actions that support no resource-level permissions', () => {
+    // THEN
+    const onAnything = iamStatements().filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        [s.Resource].flat().includes('*') &&
+        actionsOf(s).some((a) => !UNSCOPABLE_ACTIONS.has(a)),
+    );
+    expect(onAnything).toEqual([]);
+  });
+
+  describe('the orders bus policy', () => {
+    const busStatements = () =>
+      ofType('AWS::Events::EventBusPolicy').map((p) => ({
+        stack: p.stack,
+        ...(props(p).Statement as Statement),
+      }));
+
+    it('denies PutEvents to everyone for any source but the orders service', () => {
+      // THEN
+      expect(busStatements().filter((s) => s.Effect === 'Deny')).toEqual([
+        expect.objectContaining({
+          stack: 'OrderEvents',
+          Principal: { AWS: '*' },
+          Action: 'events:PutEvents',
+          Condition: { 'ForAnyValue:StringNotEquals': { 'events:source': [ORDERS_SOURCE] } },
+        }),
+      ]);
+    });
+
+    it('allows only PutEvents, only of the orders source, only to the saga publishers', () => {
+      // THEN
+      const fulfilment = stacks[2] as OrderFulfilmentStack;
+      const roleArn = (f: lambda.IFunction) => ({ AWS: fulfilment.resolve(f.role?.roleArn) });
+      const allows = busStatements().filter((s) => s.Effect === 'Allow');
+      expect(allows.map((s) => s.Principal)).toEqual([
+        roleArn(fulfilment.functions.publishConfirmed),
+        roleArn(fulfilment.functions.publishCancelled),
+      ]);
+      for (const s of allows) {
+        expect(s.Action).toBe('events:PutEvents');
+        expect(s.Condition).toEqual({
+          'ForAllValues:StringEquals': { 'events:source': [ORDERS_SOURCE] },
+          Null: { 'events:source': 'false' },
+        });
+      }
+    });
+  });
+});
+
+describe('customer-managed keys', () => {
+  it("encrypts a function's log group with the key given, and lets CloudWatch Logs use it", () => {
+    // GIVEN
+    const stack = new Stack(createApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Keys', { env: ENV });
+    const key = new kms.Key(stack, 'Key');
+    // WHEN
+    new NodeFunction(stack, 'Fn', { entry: lambdaEntry('email-notifier'), logEncryptionKey: key });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      KmsKeyId: stack.resolve(key.keyArn),
+      RetentionInDays: 30,
+    });
+    const statements = Object.values(template.findResources('AWS::KMS::Key'))[0]?.Properties.KeyPolicy
+      .Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': expect.anything() } },
+      }),
+    );
+  });
+
+  it('encrypts the saga state machine and its logs with the key given', () => {
+    // GIVEN
+    const stack = new Stack(createApp(), 'Keys', { env: ENV });
+    const key = new kms.Key(stack, 'Key');
+    const step = lambda.Function.fromFunctionArn(
+      stack,
+      'Step',
+      'arn:aws:lambda:us-east-1:123456789012:function:step',
+    );
+    // WHEN
+    new Saga(stack, 'Saga', { steps: [{ name: 'Step', action: step }], encryptionKey: key });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: stack.resolve(key.keyArn) },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: stack.resolve(key.keyArn) });
+  });
+});
