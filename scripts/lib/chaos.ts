@@ -140,13 +140,15 @@ export async function awaitTerminal(
   app: AppClient,
   plan: ChaosPlan,
   timeoutMs: number,
+  skip: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, string>> {
   const status = new Map<string, string>();
+  const awaited = plan.orders.filter((o) => !skip.has(o.request.data.orderId));
   await waitFor(
     'every saga to end',
     async () => {
       const statuses = await app.executionStatuses();
-      for (const o of plan.orders) {
+      for (const o of awaited) {
         const id = o.request.data.orderId;
         const listed = statuses.get(executionName(id));
         if (status.has(id) || listed === undefined || listed === 'RUNNING') continue;
@@ -155,8 +157,8 @@ export async function awaitTerminal(
         if (execution && execution.status !== 'RUNNING')
           status.set(id, `${execution.status}:${execution.error ?? ''}`);
       }
-      progress.info(`${status.size} of ${plan.orders.length} sagas ended`);
-      return status.size === plan.orders.length ? true : undefined;
+      progress.info(`${status.size} of ${awaited.length} sagas ended`);
+      return status.size === awaited.length ? true : undefined;
     },
     { timeoutMs, intervalMs: 3000 },
   );

@@ -115,8 +115,9 @@ const ALL_TASKS = [
   'OnSuccess',
 ] as const;
 const STEPS = ['A', 'B', 'C'] as const;
-const ACTIONS_AND_HOOKS = ALL_TASKS.filter((t) => !t.startsWith('Compensate'));
-const COMPENSATIONS = ALL_TASKS.filter((t) => t.startsWith('Compensate'));
+const ACTIONS = STEPS;
+/** The tasks that run once the outcome is decided, and must not give up. */
+const COMPENSATIONS_AND_HOOKS = ALL_TASKS.filter((t) => !(STEPS as readonly string[]).includes(t));
 
 describe('Saga with three compensated steps and both hooks', () => {
   let f: Fixture;
@@ -135,7 +136,7 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(f.definition.StartAt).toBe('A');
   });
 
-  it.each(ACTIONS_AND_HOOKS)(
+  it.each(ACTIONS)(
     'retries %s on States.ALL with 1 s, 3 attempts, backoff 2, a 30 s cap and full jitter',
     (task) => {
       // THEN
@@ -143,10 +144,13 @@ describe('Saga with three compensated steps and both hooks', () => {
     },
   );
 
-  it.each(COMPENSATIONS)('retries %s longer: 10 attempts, same interval, backoff, cap and jitter', (task) => {
-    // THEN
-    expect(catchAllRetrier(stateOf(f.definition, task))).toEqual(DEFAULT_COMPENSATION_RETRY);
-  });
+  it.each(COMPENSATIONS_AND_HOOKS)(
+    'retries %s longer (it runs after the outcome is decided): 10 attempts',
+    (task) => {
+      // THEN
+      expect(catchAllRetrier(stateOf(f.definition, task))).toEqual(DEFAULT_COMPENSATION_RETRY);
+    },
+  );
 
   it.each(ALL_TASKS)('times %s out after 30 s', (task) => {
     // THEN
@@ -433,7 +437,7 @@ describe('Saga without hooks', () => {
 });
 
 describe('Saga retry and timeout', () => {
-  it("retries every action and hook by the saga's retry", () => {
+  it("retries every action by the saga's retry", () => {
     // GIVEN / WHEN a saga retry
     const { definition } = buildSaga((stack) =>
       threeSteps(stack, {
@@ -446,7 +450,7 @@ describe('Saga retry and timeout', () => {
       }),
     );
     // THEN
-    for (const task of ACTIONS_AND_HOOKS) {
+    for (const task of ACTIONS) {
       expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
         ...DEFAULT_RETRY,
         IntervalSeconds: 2,
@@ -457,7 +461,7 @@ describe('Saga retry and timeout', () => {
     }
   });
 
-  it("retries every compensation by compensationRetry, not by the saga's retry", () => {
+  it("retries every compensation and hook by compensationRetry, not by the saga's retry", () => {
     // GIVEN / WHEN a saga retry and a compensation retry
     const { definition } = buildSaga((stack) =>
       threeSteps(stack, {
@@ -466,7 +470,7 @@ describe('Saga retry and timeout', () => {
       }),
     );
     // THEN
-    for (const task of COMPENSATIONS) {
+    for (const task of COMPENSATIONS_AND_HOOKS) {
       expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
         ...DEFAULT_RETRY,
         IntervalSeconds: 3,
@@ -484,7 +488,7 @@ describe('Saga retry and timeout', () => {
       }),
     );
     // THEN
-    for (const task of ACTIONS_AND_HOOKS) {
+    for (const task of ACTIONS) {
       expect(catchAllRetrier(stateOf(definition, task)), task).toEqual({
         ...DEFAULT_RETRY,
         IntervalSeconds: 2,
@@ -518,8 +522,8 @@ describe('Saga retry and timeout', () => {
   it("retries Lambda service errors by the saga's retry too (maxAttempts 0: no retry at all)", () => {
     // GIVEN / WHEN a saga that asks for no retries
     const { definition } = buildSaga((stack) => threeSteps(stack, { retry: { maxAttempts: 0 } }));
-    // THEN every action and hook has one retrier, jittered, with no attempt after the first
-    for (const task of ACTIONS_AND_HOOKS) {
+    // THEN every action has one retrier, jittered, with no attempt after the first
+    for (const task of ACTIONS) {
       expect(stateOf(definition, task).Retry, task).toEqual([{ ...DEFAULT_RETRY, MaxAttempts: 0 }]);
     }
   });

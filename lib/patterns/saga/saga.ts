@@ -69,10 +69,11 @@ export interface SagaProps {
    * @default sfn.StateMachineType.STANDARD
    */
   readonly stateMachineType?: sfn.StateMachineType;
-  /** Retry of the actions and hooks. @default 1 s, 3 attempts, backoff 2, 30 s cap */
+  /** Retry of the actions. @default 1 s, 3 attempts, backoff 2, 30 s cap */
   readonly retry?: SagaRetry;
   /**
-   * Retry of compensations and settles. Longer than the actions' by default: giving up on one
+   * Retry of the tasks that must not give up: compensations, settles and the two hooks (they
+   * run after the outcome is decided). Longer than the actions' by default: giving up on one
    * leaves a half-done order for a person to repair.
    * @default 1 s, 10 attempts, backoff 2, 30 s cap
    */
@@ -189,7 +190,9 @@ export class Saga extends Construct {
       causePath: '$.failure.reason',
     });
     if (props.onCompensated) {
-      compensated.next(invoke('OnCompensated', props.onCompensated, '$.onCompensated', retry)).next(failed);
+      compensated
+        .next(invoke('OnCompensated', props.onCompensated, '$.onCompensated', compensationRetry))
+        .next(failed);
     } else {
       compensated.next(failed);
     }
@@ -197,7 +200,7 @@ export class Saga extends Construct {
     // Actions, in order; each followed by a Choice on its business outcome.
     const succeeded = new sfn.Succeed(this, 'Succeeded');
     const onSuccess: sfn.IChainable = props.onSuccess
-      ? invoke('OnSuccess', props.onSuccess, '$.onSuccess', retry).next(succeeded)
+      ? invoke('OnSuccess', props.onSuccess, '$.onSuccess', compensationRetry).next(succeeded)
       : succeeded;
     let next: sfn.IChainable = onSuccess;
     for (const step of [...props.steps].reverse()) {
