@@ -15,6 +15,8 @@ export default defineConfig({
           include: ['test/cdk/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
+          // Most suites synthesize in beforeAll.
+          hookTimeout: 120_000,
           env,
         },
       },
