@@ -29,7 +29,7 @@ report and exits 1 on any violation. Runs against the local emulator (or AWS_END
   --fault-rate F       0-1 (default 0.1)
   --duplicate-rate D   0-1 (default 0.05)
   --malformed-rate M   0-1 (default 0.02)
-  --rate R             orders placed per second (default 2): the emulator runs every Lambda
+  --rate R             orders placed per second (default 1): the emulator runs every Lambda
                        worker on this machine, so an unpaced burst measures its queueing
   --seed S             whole number; the same seed plans the same run (default 1)`;
 
@@ -72,7 +72,7 @@ runMain(async () => {
     fail(`--orders must be a whole number from 1 to 10000.`, 2);
   const seed = Number(values.seed ?? 1);
   if (!Number.isInteger(seed)) fail('--seed must be a whole number.', 2);
-  const ratePerSecond = Number(values.rate ?? 2);
+  const ratePerSecond = Number(values.rate ?? 1);
   if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0 || ratePerSecond > 1000)
     fail(`--rate must be a number of orders per second above 0 and at most 1000, got '${values.rate}'.`, 2);
   const options = {
