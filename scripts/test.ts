@@ -6,12 +6,25 @@ import { LOCAL_DIR, ROOT } from './lib/paths.js';
 import { fail, progress } from './lib/progress.js';
 import { run } from './lib/run.js';
 
-const USAGE = `Usage: npm test [-- --no-integration]
+const USAGE = `Usage: npm test [-- --no-integration] [--no-chaos]
 
 Type-checks, lints, checks schemas/, runs the unit and CDK tests, then starts (or reuses) the
-local emulator, deploys the app, runs the integration tests against it, and stops the emulator
-it started. (The chaos run is separate: npm run chaos.)
-  --no-integration   stop after the unit and CDK tests (no emulator)`;
+local emulator, deploys the app, runs the integration tests and a chaos run (200 orders, 10%
+faults, 5% duplicates, 2% malformed) against it, and stops the emulator it started.
+  --no-integration   stop after the unit and CDK tests (no emulator)
+  --no-chaos         run the integration tests but not the chaos run (a quicker local loop)`;
+
+/** The chaos run that is part of every test run (issue: at least 200 orders, 10% faults, 5% duplicates, 2% malformed). */
+const CHAOS_ARGS = [
+  '--orders',
+  '200',
+  '--fault-rate',
+  '0.1',
+  '--duplicate-rate',
+  '0.05',
+  '--malformed-rate',
+  '0.02',
+];
 
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
@@ -56,7 +69,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const unknown = args.find((a) => a !== '--no-integration');
+  const unknown = args.find((a) => a !== '--no-integration' && a !== '--no-chaos');
   if (unknown) fail(`unknown option '${unknown}'.\n${USAGE}`, 2);
   const integration = !args.includes('--no-integration');
 
@@ -83,6 +96,20 @@ async function main(): Promise<void> {
       await deployToEmulator(emulator.endpoint);
       progress.step('Integration tests against the emulator');
       if (!(await vitest(['integration'], tally))) problems.push('integration tests');
+      // Last: it redeploys with fault injection and back. Counted as one test.
+      if (args.includes('--no-chaos')) progress.warn('Chaos run skipped (--no-chaos)');
+      else {
+        progress.step(`Chaos run: ${CHAOS_ARGS.join(' ')}`);
+        const chaos = await run(bin('tsx'), [path.join(ROOT, 'scripts', 'chaos.ts'), ...CHAOS_ARGS]).then(
+          () => true,
+          () => false,
+        );
+        if (chaos) tally.passed += 1;
+        else {
+          tally.failed += 1;
+          problems.push('chaos run');
+        }
+      }
     } catch (error) {
       problems.push(`deploy: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
