@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaEntry, NodeFunction } from '../../lib/shared/node-function.js';
+import { createStack } from './support.js';
+
+/** The source files esbuild put into the function's bundle, from its source map. */
+function bundledSources(): string[] {
+  const stack = createStack();
+  new NodeFunction(stack, 'Fn', { entry: lambdaEntry('email-notifier') });
+  const assembly = stack.node.root as unknown as { synth(): { directory: string } };
+  const { directory } = assembly.synth();
+  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+  const key = String(fn?.Properties?.Code?.S3Key);
+  const map = path.join(directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs.map');
+  return (JSON.parse(fs.readFileSync(map, 'utf8')) as { sources: string[] }).sources;
+}
+
+describe('NodeFunction bundle', () => {
+  let sources: string[];
+  beforeAll(() => {
+    sources = bundledSources();
+  });
+
+  it('resolves SDK credentials from the environment only, without the default provider chain', () => {
+    // GIVEN a handler whose SDK clients use their default credentials
+    // THEN the bundle carries the environment provider and none of the chain's other links
+    expect(sources.some((s) => s.endsWith('lambdas/shared/lambda-credentials.ts'))).toBe(true);
+    expect(
+      sources.filter((s) => /credential-provider-(node|ini|sso|process)|nested-clients/.test(s)),
+    ).toEqual([]);
+  });
+});
