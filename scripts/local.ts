@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { FAILURE_REASON_ATTRIBUTE } from '../lambdas/shared/dead-letter.js';
 import type { PublishRequest } from '../lambdas/shared/publisher.js';
 import { ROUTE_QUEUES, type RouteQueueName } from '../lib/stacks/order-events-stack.js';
@@ -131,7 +131,7 @@ async function demo(endpoint: string): Promise<void> {
   await busRouting(app, id);
   await sagaPaths(app, id);
 
-  const outcomes: Array<{ label: string; request: PublishRequest<z.ZodType> }> = [
+  const outcomes: Array<{ label: string; request: PublishRequest<z.ZodMiniType> }> = [
     {
       label: 'confirmed, web, 149.90 EUR',
       request: confirmOrder({ orderId: id('1001'), total: 149.9, channel: 'web' }),

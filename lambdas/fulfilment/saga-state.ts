@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EventMetadataSchema } from '../shared/events/envelope.js';
 import type { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
 import { OrderPlacedDataSchema } from '../shared/events/order-placed.js';
@@ -22,7 +22,7 @@ export const declined = (reason: z.infer<typeof CancellationReasonSchema>): Step
 });
 
 /** After the compensations the saga adds which step failed and why. */
-export const CompensatedStateSchema = SagaInputSchema.extend({
+export const CompensatedStateSchema = z.extend(SagaInputSchema, {
   failure: z.looseObject({ step: z.string(), reason: z.string() }),
 });
 export type CompensatedState = z.infer<typeof CompensatedStateSchema>;

@@ -1,6 +1,6 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { logger } from './powertools.js';
@@ -18,7 +18,7 @@ export interface IdempotentStepOptions {
  * at most once per key; a repeat returns the stored result. A throw deletes the in-progress
  * record, so Step Functions' retry runs the step again.
  */
-export function idempotentStep<TSchema extends z.ZodType, TResult>(
+export function idempotentStep<TSchema extends z.ZodMiniType, TResult>(
   schema: TSchema,
   step: (input: z.infer<TSchema>) => Promise<TResult>,
   options: IdempotentStepOptions,

@@ -5,7 +5,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { EventContract } from './events/catalog.js';
 import type { EventMetadata } from './events/envelope.js';
 
@@ -20,7 +20,7 @@ export interface Cause {
   readonly correlationId: string;
 }
 
-export interface PublishRequest<TData extends z.ZodType> {
+export interface PublishRequest<TData extends z.ZodMiniType> {
   readonly contract: EventContract<TData>;
   readonly data: z.input<TData>;
   /** The business fact's key, e.g. `${orderId}:placed`. */
@@ -96,7 +96,7 @@ export class EventPublisher {
   }
 
   /** Build and validate the PutEvents entry for one event; throws InvalidEventError. */
-  entry<TData extends z.ZodType>(
+  entry<TData extends z.ZodMiniType>(
     request: PublishRequest<TData>,
   ): { entry: PutEventsRequestEntry; eventId: string } {
     const eventId = randomUUID();
@@ -140,7 +140,7 @@ export class EventPublisher {
   }
 
   /** Publish events; resolves when every one was accepted, else throws PublishError naming the rest. */
-  async publish(requests: ReadonlyArray<PublishRequest<z.ZodType>>): Promise<PublishedEvent[]> {
+  async publish(requests: ReadonlyArray<PublishRequest<z.ZodMiniType>>): Promise<PublishedEvent[]> {
     // Validate everything first: an invalid event must not leave half a batch published.
     const built = requests.map((r) => this.entry(r));
     const published: PublishedEvent[] = [];

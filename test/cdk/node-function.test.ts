@@ -31,4 +31,12 @@ describe('NodeFunction bundle', () => {
       sources.filter((s) => /credential-provider-(node|ini|sso|process)|nested-clients/.test(s)),
     ).toEqual([]);
   });
+
+  it("validates events with zod's mini API and its English messages only", () => {
+    // GIVEN contracts written with zod/mini
+    // THEN neither the classic API nor any other language is bundled
+    const zod = sources.filter((s) => s.includes('node_modules/zod/'));
+    expect(zod.filter((s) => /\/classic\/|\/locales\/(?!en\.js$)/.test(s))).toEqual([]);
+    expect(zod.some((s) => s.endsWith('/locales/en.js'))).toBe(true);
+  });
 });

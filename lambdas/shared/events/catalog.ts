@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { EventMetadataSchema } from './envelope.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
@@ -30,7 +30,10 @@ import {
 } from './order-status-changed.js';
 
 /** One published event contract: where it comes from, its name and version, and its schemas. */
-export interface EventContract<TData extends z.ZodType = z.ZodType, TEvent extends z.ZodType = z.ZodType> {
+export interface EventContract<
+  TData extends z.ZodMiniType = z.ZodMiniType,
+  TEvent extends z.ZodMiniType = z.ZodMiniType,
+> {
   readonly source: string;
   readonly detailType: string;
   readonly version: string;
@@ -40,7 +43,7 @@ export interface EventContract<TData extends z.ZodType = z.ZodType, TEvent exten
   readonly event: TEvent;
 }
 
-function contract<TData extends z.ZodType, TEvent extends z.ZodType>(
+function contract<TData extends z.ZodMiniType, TEvent extends z.ZodMiniType>(
   source: string,
   detailType: string,
   version: string,

@@ -1,4 +1,11 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// The contracts use zod's tree-shakable `zod/mini` API (same schemas and JSON Schema as the
+// classic API, about 60 KB less in every handler bundle). Unlike `zod`, it loads no locale:
+// load English once here, where every contract comes from, so rejection reasons read the same
+// (imported by name: `z.locales` would bring every language, 280 KB).
+z.config(en());
 
 /**
  * Metadata every event carries, whatever its type. It travels inside `detail` so that it
@@ -6,16 +13,16 @@ import * as z from 'zod';
  */
 export const EventMetadataSchema = z.object({
   /** Unique per publish attempt of a logical event; a re-publish of the same fact keeps it. */
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   /** Schema version of `data`; a breaking change bumps it (see docs/architecture.md). */
-  eventVersion: z.string().regex(/^\d+$/, 'eventVersion must be a whole number as a string'),
+  eventVersion: z.string().check(z.regex(/^\d+$/, 'eventVersion must be a whole number as a string')),
   /** Shared by every event of one business flow (e.g. one order). */
-  correlationId: z.string().min(1),
+  correlationId: z.string().check(z.minLength(1)),
   /** The eventId of the event that caused this one (equal to eventId for the first). */
-  causationId: z.string().min(1),
+  causationId: z.string().check(z.minLength(1)),
   occurredAt: z.iso.datetime({ offset: true }),
   /** What consumers de-duplicate on: the business fact, not the delivery. */
-  idempotencyKey: z.string().min(1).max(250),
+  idempotencyKey: z.string().check(z.minLength(1), z.maxLength(250)),
 });
 export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 
@@ -24,21 +31,21 @@ export type EventMetadata = z.infer<typeof EventMetadataSchema>;
  * SNS and SQS bodies carry the same shape, so a consumer parses one format whether the event
  * came from the bus, a topic or a queue.
  */
-export function busEventSchema<TSource extends string, TType extends string, TData extends z.ZodType>(
+export function busEventSchema<TSource extends string, TType extends string, TData extends z.ZodMiniType>(
   source: TSource,
   detailType: TType,
   version: string,
   data: TData,
 ) {
   return z.looseObject({
-    id: z.string().optional(),
-    time: z.string().optional(),
+    id: z.optional(z.string()),
+    time: z.optional(z.string()),
     source: z.literal(source),
     'detail-type': z.literal(detailType),
     detail: z.object({
       // A consumer knows the versions it was built for: any other one is dead-lettered with
       // this reason, never half-understood.
-      metadata: EventMetadataSchema.extend({
+      metadata: z.extend(EventMetadataSchema, {
         eventVersion: z.literal(version, {
           error: `unknown eventVersion; this consumer reads version ${version}`,
         }),
@@ -49,10 +56,12 @@ export function busEventSchema<TSource extends string, TType extends string, TDa
 }
 
 /** Money as a decimal amount in major units; two decimals at most. */
-export const AmountSchema = z
-  .number()
-  .nonnegative()
+export const AmountSchema = z.number().check(
+  z.nonnegative(),
   // Judge the decimal text JSON carries, not float arithmetic (which misjudges large amounts).
-  .refine((n) => /^-?\d+(\.\d{1,2})?$/.test(String(n)), { message: 'amount must have at most two decimals' });
+  z.refine((n) => /^-?\d+(\.\d{1,2})?$/.test(String(n)), {
+    message: 'amount must have at most two decimals',
+  }),
+);
 
-export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
+export const CurrencySchema = z.string().check(z.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code'));

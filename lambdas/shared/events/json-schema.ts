@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EventContract } from './catalog.js';
 
 /** File name of a contract's JSON Schema under schemas/. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
@@ -19,12 +19,12 @@ export const CancellationReasonSchema = z.enum([
 ]);
 
 export const OrderCancelledDataSchema = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  customerId: z.string().check(z.minLength(1)),
   customerEmail: z.email(),
   total: AmountSchema,
   currency: CurrencySchema,
-  channel: z.string().min(1),
+  channel: z.string().check(z.minLength(1)),
   reason: CancellationReasonSchema,
 });
 

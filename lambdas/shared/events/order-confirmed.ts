@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
@@ -12,14 +12,14 @@ export const ORDER_CONFIRMED_DETAIL_TYPE = 'OrderConfirmed';
 export const ORDER_CONFIRMED_VERSION = '1';
 
 export const OrderConfirmedDataSchema = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  customerId: z.string().check(z.minLength(1)),
   customerEmail: z.email(),
   total: AmountSchema,
   currency: CurrencySchema,
   /** Sales channel, e.g. `web`, `mobile`, `partner-acme`, `test`. */
-  channel: z.string().min(1),
-  itemCount: z.number().int().positive(),
+  channel: z.string().check(z.minLength(1)),
+  itemCount: z.number().check(z.int(), z.positive()),
 });
 
 export const OrderConfirmedSchema = busEventSchema(

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { OrderCancelledSchema } from './order-cancelled.js';
 import { OrderConfirmedSchema } from './order-confirmed.js';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
@@ -12,31 +12,31 @@ export const ORDER_PLACED_DETAIL_TYPE = 'OrderPlaced';
 export const ORDER_PLACED_VERSION = '1';
 
 export const OrderLineSchema = z.object({
-  sku: z.string().min(1),
-  quantity: z.number().int().positive(),
+  sku: z.string().check(z.minLength(1)),
+  quantity: z.number().check(z.int(), z.positive()),
   unitPrice: AmountSchema,
 });
 
 export const CustomerTierSchema = z.enum(['new', 'regular', 'vip']);
 
 export const OrderPlacedDataSchema = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  customerId: z.string().check(z.minLength(1)),
   customerEmail: z.email(),
   customerTier: CustomerTierSchema,
   /** Sales channel: `web`, `mobile`, `partner-<name>`, or `test` for synthetic traffic. */
-  channel: z.string().min(1),
+  channel: z.string().check(z.minLength(1)),
   currency: CurrencySchema,
   total: AmountSchema,
-  items: z.array(OrderLineSchema).min(1),
+  items: z.array(OrderLineSchema).check(z.minLength(1)),
   shippingAddress: z.object({
-    country: z.string().regex(/^[A-Z]{2}$/, 'country must be ISO 3166-1 alpha-2'),
-    postalCode: z.string().min(1),
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'country must be ISO 3166-1 alpha-2')),
+    postalCode: z.string().check(z.minLength(1)),
   }),
   /** Present only when the customer used one. */
-  couponCode: z.string().min(1).optional(),
+  couponCode: z.optional(z.string().check(z.minLength(1))),
   /** The payment provider's token for the customer's payment method. */
-  paymentToken: z.string().min(1).optional(),
+  paymentToken: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const OrderPlacedSchema = busEventSchema(

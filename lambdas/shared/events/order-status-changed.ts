@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { busEventSchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
@@ -22,9 +22,9 @@ export const OrderStatusSchema = z.enum([
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
 export const OrderStatusChangedDataSchema = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   status: OrderStatusSchema,
-  sequence: z.number().int().positive(),
+  sequence: z.number().check(z.int(), z.positive()),
 });
 
 export const OrderStatusChangedSchema = busEventSchema(

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import * as events from '../../../lambdas/shared/events/index.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
@@ -18,7 +18,7 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/events');
 interface EventType {
   readonly detailType: string;
   readonly version: string;
-  readonly schema: z.ZodType;
+  readonly schema: z.ZodMiniType;
 }
 
 /**
@@ -40,7 +40,7 @@ function exportedEventTypes(): Map<string, EventType> {
   return types;
 }
 
-function isZodType(value: unknown): value is z.ZodType {
+function isZodType(value: unknown): value is z.ZodMiniType {
   return typeof value === 'object' && value !== null && 'safeParse' in value;
 }
 
@@ -61,7 +61,7 @@ function fixtureName(file: string): { detailType: string; version: string } {
   return { detailType: match.groups.detailType, version: match.groups.version };
 }
 
-function issuesOf(result: { success: boolean; error?: z.ZodError }): string {
+function issuesOf(result: { success: boolean; error?: z.core.$ZodError }): string {
   return (result.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 }
 
@@ -132,7 +132,7 @@ function withMetadata<T extends { detail: { metadata: object } }>(
 }
 
 /** The paths of the issues a schema reports for a value it must reject. */
-function rejectedPaths(schema: z.ZodType, value: unknown): string[] {
+function rejectedPaths(schema: z.ZodMiniType, value: unknown): string[] {
   const result = schema.safeParse(value);
   expect(result.success, 'the schema accepted the value').toBe(false);
   return (result.error?.issues ?? []).map((issue) => issue.path.join('.'));

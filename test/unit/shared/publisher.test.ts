@@ -1,6 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { OrderPlacedContract, OrderStatusChangedContract } from '../../../lambdas/shared/events/catalog.js';
 import type { OrderPlacedDataSchema } from '../../../lambdas/shared/events/order-placed.js';
 import {

@@ -89,6 +89,14 @@ describe('parseBody', () => {
     expect(parsed).toEqual({ ok: false, reason: expect.stringContaining('detail.data.total') });
   });
 
+  it('says in English what is wrong with the failing field', () => {
+    const parsed = parseBody(OrderOutcomeSchema, invalidFixture('OrderConfirmed.total-as-string.json'));
+    expect(parsed).toEqual({
+      ok: false,
+      reason: expect.stringContaining('detail.data.total: Invalid input: expected number, received string'),
+    });
+  });
+
   it('names the missing idempotencyKey', () => {
     const parsed = parseBody(
       OrderOutcomeSchema,
