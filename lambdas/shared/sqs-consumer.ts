@@ -9,7 +9,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod/mini';
 import { type DeadLetterSink, SqsDeadLetterSink } from './dead-letter.js';
-import { PoisonMessageError } from './errors.js';
+import { PoisonMessageError, TransientError } from './errors.js';
 import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { logger, metrics } from './powertools.js';
@@ -60,6 +60,9 @@ export function parseBody<TSchema extends z.ZodMiniType>(
   return { ok: false, reason: `schema validation failed: ${reason}` };
 }
 
+/** Time a record needs left to be started (a few DynamoDB round trips, with room). */
+export const START_MARGIN_MS = 1000;
+
 /**
  * The Lambda adapter shared by every SQS consumer: Powertools batch processing with partial
  * batch responses, parser validation, idempotency on the event's business key, and poison
@@ -87,6 +90,10 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
     try {
       // Keyed by delivery attempt, so a redelivery draws again (as a real transient fault would).
       await injectFault(`${record.messageId}:${record.attributes.ApproximateReceiveCount}`, remainingMs);
+      // A record started at the deadline is killed mid-way and leaves an idempotency record
+      // in progress with no expiry (no time left to give it): leave it for the retry instead.
+      if (remainingMs() < START_MARGIN_MS)
+        throw new TransientError(`only ${remainingMs()} ms left: not starting this record`);
       await handleOnce(parsed.event);
     } catch (error) {
       // Reported as a batch item failure: SQS retries it, then its redrive policy applies.

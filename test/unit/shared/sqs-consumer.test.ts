@@ -10,7 +10,7 @@ import {
   OrderStatusChangedSchema,
 } from '../../../lambdas/shared/events/order-status-changed.js';
 import { logger } from '../../../lambdas/shared/powertools.js';
-import { createSqsConsumer, parseBody } from '../../../lambdas/shared/sqs-consumer.js';
+import { createSqsConsumer, parseBody, START_MARGIN_MS } from '../../../lambdas/shared/sqs-consumer.js';
 import { orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
 import { InMemoryPersistenceLayer } from '../support/in-memory-persistence.js';
 import { failedIds, lambdaContext, sqsEvent, sqsRecord } from '../support/sqs.js';
@@ -165,6 +165,26 @@ describe('createSqsConsumer on a standard queue', () => {
     const response = await consumer(handle, deadLetters)(sqsEvent(before, failing, after), lambdaContext());
 
     expect(failedIds(response)).toEqual([failing.messageId]);
+  });
+
+  it('does not start a record with less than START_MARGIN_MS left, and reports it for a retry', async () => {
+    const handle = vi.fn(async (_event: OrderOutcome) => ({ sent: true }));
+    const first = sqsRecord(orderConfirmed({ orderId: 'ord-in-time' }));
+    const late = sqsRecord(orderConfirmed({ orderId: 'ord-too-late' }));
+    // The clock runs out while the first record is handled.
+    let left = START_MARGIN_MS + 500;
+    handle.mockImplementationOnce(async () => {
+      left = START_MARGIN_MS - 1;
+      return { sent: true };
+    });
+
+    const response = await consumer(handle, deadLetters)(sqsEvent(first, late), {
+      ...lambdaContext(),
+      getRemainingTimeInMillis: () => left,
+    });
+
+    expect(failedIds(response)).toEqual([late.messageId]);
+    expect(handle).toHaveBeenCalledTimes(1);
   });
 
   it('fails the whole invocation when every record failed, so the batch is retried', async () => {
