@@ -4,6 +4,7 @@ import cdkNag from 'cdk-nag';
 import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
 import { FaultInjection, faultPlanFromContext } from '../lib/shared/fault-injection.js';
 import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
+import { benchStackFromContext } from '../lib/stacks/bench-stack.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../lib/stacks/order-notifications-stack.js';
@@ -29,7 +30,11 @@ const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
     'Order fulfilment reference: the fulfilment saga on Step Functions, started once per OrderPlaced.',
 });
 
-for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
+// Benchmark deployments only (npm run bench, --context bench=true); absent from the default app.
+const bench = benchStackFromContext(app, { env });
+
+for (const stack of [orderEvents, notifications, fulfilment, ...(bench ? [bench] : [])])
+  acknowledgeNagFindings(stack);
 // Synth fails on any finding that is not acknowledged with a reason.
 Validations.of(app).addPlugins(
   new cdkNag.AwsSolutionsChecks(app, { verbose: true }),

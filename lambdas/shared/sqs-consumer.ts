@@ -28,6 +28,12 @@ export interface SqsConsumerOptions<TSchema extends z.ZodMiniType, TResult> {
   readonly deadLetters?: DeadLetterSink;
   /** @default DynamoDBPersistenceLayer on IDEMPOTENCY_TABLE_NAME */
   readonly persistenceStore?: BasePersistenceLayer;
+  /**
+   * Run `handle` through Powertools idempotency. Only the benchmark turns it off, to price
+   * it; production consumers must keep it (a redelivery would repeat the side effect).
+   * @default true
+   */
+  readonly idempotency?: boolean;
 }
 
 export type SqsConsumerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -74,11 +80,10 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
   const deadLetterUrl = process.env.DEAD_LETTER_QUEUE_URL;
   const deadLetters =
     options.deadLetters ?? (deadLetterUrl ? new SqsDeadLetterSink(deadLetterUrl) : undefined);
-  const { run: handleOnce, config } = idempotent(
-    options.handle,
-    IDEMPOTENCY_KEY_PATH,
-    options.persistenceStore,
-  );
+  const { run: handleOnce, config } =
+    options.idempotency === false
+      ? { run: options.handle, config: undefined }
+      : idempotent(options.handle, IDEMPOTENCY_KEY_PATH, options.persistenceStore);
 
   let remainingMs = () => 0;
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -116,7 +121,7 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
   };
 
   return async (event, context) => {
-    config.registerLambdaContext(context);
+    config?.registerLambdaContext(context);
     logger.addContext(context);
     remainingMs = () => context.getRemainingTimeInMillis();
     try {

@@ -226,6 +226,16 @@ describe('createSqsConsumer on a standard queue', () => {
     expect(second).toEqual({ batchItemFailures: [] });
   });
 
+  it('calls the handler for every repeat when idempotency is off (the benchmark baseline)', async () => {
+    const handle = vi.fn(async (_event: OrderOutcome) => ({ sent: true }));
+    const event = orderConfirmed();
+    const consume = createSqsConsumer({ schema: OrderOutcomeSchema, handle, idempotency: false });
+
+    await consume(sqsEvent(sqsRecord(event), sqsRecord(republished(event))), lambdaContext());
+
+    expect(handle).toHaveBeenCalledTimes(2);
+  });
+
   it('calls the handler for each of two events with different idempotency keys', async () => {
     const handle = vi.fn(async (_event: OrderOutcome) => ({ sent: true }));
 

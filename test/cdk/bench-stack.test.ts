@@ -1,0 +1,85 @@
+import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import cdkNag from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
+import {
+  BENCH_STACK_ID,
+  BENCH_VARIANTS,
+  BenchStack,
+  benchStackFromContext,
+} from '../../lib/stacks/bench-stack.js';
+import { createApp, ENV, synthesizeWithValidation } from './support.js';
+
+interface FunctionResource {
+  readonly Properties: {
+    readonly Code: { readonly S3Key: unknown };
+    readonly Environment: { readonly Variables: Record<string, unknown> };
+  };
+}
+
+describe('benchStackFromContext', () => {
+  it('adds nothing to an app without the bench context (the default app)', () => {
+    // GIVEN an app as `cdk deploy` builds it by default
+    const app = createApp();
+    // WHEN
+    const stack = benchStackFromContext(app, { env: ENV });
+    // THEN
+    expect(stack).toBeUndefined();
+    expect(app.node.tryFindChild(BENCH_STACK_ID)).toBeUndefined();
+  });
+
+  it('adds the benchmark stack when the context asks for it', () => {
+    // GIVEN
+    const app = createApp({ context: { bench: 'true' } });
+    // WHEN
+    const stack = benchStackFromContext(app, { env: ENV });
+    // THEN
+    expect(app.node.tryFindChild(BENCH_STACK_ID)).toBe(stack);
+  });
+});
+
+describe('BenchStack', () => {
+  let functions: FunctionResource[];
+  beforeAll(() => {
+    // GIVEN / WHEN
+    const template = Template.fromStack(new BenchStack(createApp(), 'Benchmark', { env: ENV }));
+    functions = Object.values(template.findResources('AWS::Lambda::Function')) as FunctionResource[];
+  });
+
+  const variantOf = (f: FunctionResource) => f.Properties.Environment.Variables.BENCH_VARIANT;
+
+  it('has one consumer per variant', () => {
+    // THEN
+    expect(functions.map(variantOf).sort()).toEqual([...BENCH_VARIANTS].sort());
+  });
+
+  it('runs the same bundle in every consumer, so only the configuration differs', () => {
+    // THEN
+    expect(new Set(functions.map((f) => JSON.stringify(f.Properties.Code.S3Key))).size).toBe(1);
+  });
+
+  it('gives every consumer an idempotency table except the no-idempotency baseline', () => {
+    // THEN
+    const withTable = functions
+      .filter((f) => f.Properties.Environment.Variables.IDEMPOTENCY_TABLE_NAME !== undefined)
+      .map(variantOf)
+      .sort();
+    expect(withTable).toEqual(BENCH_VARIANTS.filter((v) => v !== 'no-idempotency').sort());
+  });
+});
+
+describe('BenchStack under cdk-nag', () => {
+  it('synthesizes with no unacknowledged AwsSolutions or Serverless finding', () => {
+    // GIVEN the stack as bin/app.ts adds it, under both packs
+    const app = createApp({ builtinCloudFormationValidation: true });
+    acknowledgeNagFindings(new BenchStack(app, 'Benchmark', { env: ENV }));
+    const solutions = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
+    Validations.of(app).addPlugins(solutions, new cdkNag.ServerlessChecks(app, { verbose: true }));
+    // WHEN
+    const { error, findings } = synthesizeWithValidation(app, solutions.name);
+    // THEN
+    expect(findings).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+});
