@@ -112,6 +112,8 @@ export class NodeFunction extends nodejs.NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        // index.meta.json next to the bundle: what `npm run bench` reads bundle sizes from.
+        metafile: true,
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         // Some dependencies (X-Ray SDK) still call require(); give the ESM bundle one.

@@ -14,13 +14,13 @@ import { progress } from './progress.js';
  * a row of docs/emulator-parity.md and checks first, so it does nothing once the emulator is
  * fixed.
  */
-interface TemplateResource {
+export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly Metadata?: Record<string, unknown>;
 }
 
-function templates(): Array<{ stackName: string; resources: Record<string, TemplateResource> }> {
+export function templates(): Array<{ stackName: string; resources: Record<string, TemplateResource> }> {
   const manifest = JSON.parse(readFileSync(path.join(CDK_OUT, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string } }>;
   };
