@@ -123,7 +123,7 @@ async function bench(options: BenchOptions): Promise<void> {
       messages: options.messages,
       sagaMessages: Math.max(5, Math.ceil(options.messages / 2)),
       intervalMs: 100,
-      sagaIntervalMs: 250,
+      sagaIntervalMs: 1000,
       warmup: options.quick ? 3 : 5,
     };
     const flows = new BenchFlows(flowOptions);

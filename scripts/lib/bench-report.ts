@@ -98,7 +98,13 @@ function shortPath(p: string): string {
 interface FlowRow {
   readonly name: string;
   readonly paced: { latencyMs?: Summary; messages: number; missing: number; intervalMs: number };
-  readonly burst: { perSecond: number; messages: number; missing: number };
+  readonly burst: {
+    perSecond: number;
+    messages: number;
+    missing: number;
+    seconds: number;
+    secondsTo90Percent?: number;
+  };
   readonly burstInvocations?: Invocations;
 }
 
@@ -204,7 +210,17 @@ time). Throughput: a burst of as many messages, published 10 per call, 4 calls a
 messages ÷ (last effect − first publish). Lost = no effect before the deadline.
 
 ${table(
-  ['Flow', 'p50', 'p95', 'p99', 'max', 'Lost', 'Throughput', 'Invocations / 1,000 msgs (burst)'],
+  [
+    'Flow',
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    'Lost',
+    'Throughput',
+    'Burst: 90% / all done',
+    'Invocations / 1,000 msgs (burst)',
+  ],
   flowRows(r).map((f) => [
     f.name,
     ms(f.paced.latencyMs?.median),
@@ -213,9 +229,15 @@ ${table(
     ms(f.paced.latencyMs?.max),
     String(f.paced.missing + f.burst.missing),
     `${num(f.burst.perSecond)} msg/s`,
+    `${num(f.burst.secondsTo90Percent)} s / ${num(f.burst.seconds)} s`,
     f.burstInvocations ? num(f.burstInvocations.perThousandMessages, 0) : '–',
   ]),
 )}
+
+When "all done" is far beyond "90%", a few invocations timed out (the emulator runs every
+function as a local process on the shared cores, and kills it at its 5-second timeout) and
+their records came back only after the queue's 35-second visibility timeout: throughput is
+then set by that tail, as it would be on AWS for a consumer that times out.
 
 The fan-out row is the \`low-latency\`, idempotent consumer of the benchmark stack
 (lib/stacks/bench-stack.ts), built from the same patterns as the notifications stack. Saga
