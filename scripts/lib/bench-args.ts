@@ -5,7 +5,7 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
 Measures bundle size and cold init per Lambda, cdk synth and emulator deploy time, and
 end-to-end latency and throughput on the emulator; writes docs/benchmarks/latest.md and
 docs/benchmarks/latest.json and prints a summary. Starts the emulator when none answers
-(AWS_ENDPOINT_URL is honoured) and stops what it started. Takes about 10 minutes on 2 cores.
+(AWS_ENDPOINT_URL is honoured) and stops what it started. Takes 3-7 minutes on 2 cores.
 
   --runs <n>        synths and deploys to time, 1-20 (default 3; deploys: the first, then
                     n-1 no-change re-deploys)
