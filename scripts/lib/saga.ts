@@ -2,7 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
 export interface SagaStepRun {
   readonly state: string;
-  readonly kind: 'action' | 'compensation' | 'hook';
+  readonly kind: 'action' | 'compensation' | 'settle' | 'hook';
   /** Task attempts (1 + retries). */
   readonly attempts: number;
   /** `OK`, a business outcome, or `FAILED` when the task failed for good. */
@@ -10,6 +10,31 @@ export interface SagaStepRun {
 }
 
 const HOOKS = new Set(['OnSuccess', 'OnCompensated']);
+
+type Result = { outcome?: string; reason?: string; Error?: string };
+
+const kindOf = (state: string): SagaStepRun['kind'] =>
+  state.startsWith('Compensate')
+    ? 'compensation'
+    : state.startsWith('Settle')
+      ? 'settle'
+      : HOOKS.has(state)
+        ? 'hook'
+        : 'action';
+
+/** What a task's output says of it: compensations and hooks only ever end OK or in a Fail. */
+function outcomeOf(state: string, output: string | undefined): string {
+  const kind = kindOf(state);
+  if (kind === 'compensation' || kind === 'hook') return 'OK';
+  const parsed = output
+    ? (JSON.parse(output) as { results?: Record<string, Result>; settlements?: Record<string, Result> })
+    : {};
+  const result =
+    kind === 'settle' ? parsed.settlements?.[state.replace(/^Settle/, '')] : parsed.results?.[state];
+  // A caught fault leaves its error where the result would be.
+  if (!result || result.Error !== undefined) return 'FAILED';
+  return result.outcome === 'OK' ? 'OK' : (result.reason ?? result.outcome ?? 'NO_OUTCOME');
+}
 
 /** The tasks an execution ran, in order, with attempts and outcome, from its history. */
 export function sagaPath(history: readonly HistoryEvent[]): SagaStepRun[] {
@@ -28,19 +53,7 @@ export function sagaPath(history: readonly HistoryEvent[]): SagaStepRun[] {
         break;
       case 'TaskStateExited': {
         if (!current) break;
-        const output = event.stateExitedEventDetails?.output;
-        const parsed = output
-          ? (JSON.parse(output) as { results?: Record<string, { outcome?: string; reason?: string }> })
-          : {};
-        const result = parsed.results?.[current.state];
-        current.outcome =
-          result?.outcome === 'OK'
-            ? 'OK'
-            : (result?.reason ?? result?.outcome ?? (parsed.results ? 'OK' : 'FAILED'));
-        if (current.state.startsWith('Compensate') || HOOKS.has(current.state)) current.outcome = 'OK';
-        // A Catch leaves the state without a result: the task failed for good.
-        if (!current.state.startsWith('Compensate') && !HOOKS.has(current.state) && !result)
-          current.outcome = 'FAILED';
+        current.outcome = outcomeOf(current.state, event.stateExitedEventDetails?.output);
         current = undefined;
         break;
       }
@@ -51,7 +64,7 @@ export function sagaPath(history: readonly HistoryEvent[]): SagaStepRun[] {
   return runs.map((r) => ({
     ...r,
     attempts: Math.max(1, r.attempts),
-    kind: r.state.startsWith('Compensate') ? 'compensation' : HOOKS.has(r.state) ? 'hook' : 'action',
+    kind: kindOf(r.state),
   }));
 }
 
@@ -61,6 +74,8 @@ export function describePath(runs: readonly SagaStepRun[]): string {
     .map((r) => {
       const retries = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
       if (r.kind === 'compensation') return `↩ ${r.state.replace(/^Compensate/, 'undo ')}${retries}`;
+      if (r.kind === 'settle')
+        return `settle ${r.state.replace(/^Settle/, '')}: ${r.outcome === 'OK' ? 'it happened ✔' : `✘ ${r.outcome}`}${retries}`;
       if (r.kind === 'hook')
         return r.state === 'OnSuccess' ? 'publish OrderConfirmed' : 'publish OrderCancelled';
       return `${r.state} ${r.outcome === 'OK' ? '✔' : `✘ ${r.outcome}`}${retries}`;
