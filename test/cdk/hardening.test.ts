@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import { Saga } from '../../lib/patterns/saga/index.js';
 import { lambdaEntry, NodeFunction } from '../../lib/shared/node-function.js';
+import { serviceTable } from '../../lib/shared/tables.js';
 import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
@@ -283,5 +284,17 @@ describe('customer-managed keys', () => {
       EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: stack.resolve(key.keyArn) },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: stack.resolve(key.keyArn) });
+  });
+
+  it('encrypts a service table with the key given', () => {
+    // GIVEN
+    const stack = new Stack(createApp(), 'Keys', { env: ENV });
+    const key = new kms.Key(stack, 'Key');
+    // WHEN
+    serviceTable(stack, 'Table', key);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: stack.resolve(key.keyArn) },
+    });
   });
 });
