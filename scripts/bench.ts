@@ -24,6 +24,8 @@ import {
   probe,
   stopEmulator,
 } from './lib/emulator.js';
+import { templates } from './lib/emulator-bridge.js';
+import { functionDurations } from './lib/lambda-durations.js';
 import { ROOT } from './lib/paths.js';
 import { fail, progress, runMain } from './lib/progress.js';
 import { run } from './lib/run.js';
@@ -32,6 +34,8 @@ import { summarize } from './lib/stats.js';
 const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
 const OUT_DIR = path.join(ROOT, 'docs', 'benchmarks');
 const BUDGET_MINUTES = 15;
+/** The stacks whose functions the cost model prices (the benchmark stack is not one). */
+const APP_STACKS = ['OrderNotifications', 'OrderFulfilment'];
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -130,6 +134,11 @@ async function bench(options: BenchOptions): Promise<void> {
     const topic = await flows.measure('topic', ['low-latency', 'high-throughput', 'no-idempotency']);
     const bus = await flows.measure('bus', ['eventbridge']);
     const saga = await measureSaga(flowOptions);
+    progress.step("Reading the app's function durations from their REPORT log lines");
+    const durations = await functionDurations(
+      emulator.endpoint,
+      templates().filter((t) => APP_STACKS.includes(t.stackName)),
+    );
 
     const lowLatency = pick(topic, 'low-latency');
     const result: BenchResult = {
@@ -142,11 +151,23 @@ async function bench(options: BenchOptions): Promise<void> {
       flows: { fanOut: lowLatency, eventBridge: pick(bus, 'eventbridge'), saga },
       profiles: { lowLatency, highThroughput: pick(topic, 'high-throughput') },
       idempotency: { with: lowLatency, without: pick(topic, 'no-idempotency') },
+      functionDurations: durations,
+      // What the cost model reads (scripts/lib/cost/assumptions.ts): median ms per invocation.
+      lambdaDurationsMs: Object.fromEntries(durations.map((d) => [d.name, d.durationMs.median])),
     };
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(path.join(OUT_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(path.join(OUT_DIR, 'latest.md'), renderMarkdown(result));
     progress.ok('Wrote docs/benchmarks/latest.md and docs/benchmarks/latest.json');
+    // docs/scaling.md is computed from these durations; a CDK test fails when it is stale.
+    progress.step('Refreshing docs/scaling.md from the measured durations');
+    await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [
+      path.join(ROOT, 'scripts', 'cost.ts'),
+      '--orders-per-month',
+      '1e6',
+      '--scaling',
+      '--write-docs',
+    ]);
     console.log(renderSummary(result));
     if (result.durationSeconds > BUDGET_MINUTES * 60)
       progress.warn(`the run took longer than the ${BUDGET_MINUTES}-minute budget`);

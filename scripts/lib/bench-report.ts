@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import type { BenchOptions } from './bench-args.js';
 import type { ConsumerResult, Invocations, SagaResult } from './bench-flows.js';
 import type { Contributor } from './bundles.js';
+import type { FunctionDuration } from './lambda-durations.js';
 import { ROOT } from './paths.js';
 import { ratio, type Summary } from './stats.js';
 
@@ -49,6 +50,9 @@ export interface BenchResult {
   };
   readonly profiles: { readonly lowLatency: ConsumerResult; readonly highThroughput: ConsumerResult };
   readonly idempotency: { readonly with: ConsumerResult; readonly without: ConsumerResult };
+  /** The app's functions, from their REPORT lines over the whole run. */
+  readonly functionDurations: readonly FunctionDuration[];
+  readonly lambdaDurationsMs: Readonly<Record<string, number>>;
 }
 
 function commitOf(): string {
@@ -332,6 +336,25 @@ ${table(
       x(rel(withIdem.burst.perSecond, without.burst.perSecond)),
     ],
   ],
+)}
+
+## Function durations (the app's, on the emulator)
+
+Every invocation of the app's functions during this run (the saga flow drives the fulfilment
+functions and, through OrderConfirmed, the notification consumers), from the REPORT lines the
+emulator writes as Lambda does. The medians are \`lambdaDurationsMs\` in latest.json, which
+\`npm run cost\` and [docs/scaling.md](../scaling.md) use in place of their assumed durations.
+Emulator durations include a local DynamoDB and a shared CPU: they are not AWS durations.
+
+${table(
+  ['Function', 'Invocations', 'Median', 'p90', 'Max'],
+  r.functionDurations.map((d) => [
+    d.name,
+    String(d.durationMs.n),
+    ms(d.durationMs.median),
+    ms(d.durationMs.p90),
+    ms(d.durationMs.max),
+  ]),
 )}
 `;
 }
