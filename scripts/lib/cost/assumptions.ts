@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from '../paths.js';
 
 /** Time one invocation bills: a fixed part plus a part per SQS record it handles. */
 export interface Duration {
@@ -172,5 +174,5 @@ export function withMeasuredDurations(assumptions: Assumptions, file: string): A
   }
   return used === 0
     ? assumptions
-    : { ...assumptions, durations, durationsSource: `${used} measured (${file})` };
+    : { ...assumptions, durations, durationsSource: `${used} measured (${path.relative(ROOT, file)})` };
 }
