@@ -1,25 +1,9 @@
 /** Step Functions definitions as Mermaid flowcharts (npm run saga:diagram). */
 
-export interface State {
-  Type: string;
-  Next?: string;
-  Default?: string;
-  End?: boolean;
-  Choices?: Array<Rule & { Next: string }>;
-  Catch?: Array<{ Next: string }>;
-}
-
-export interface Rule {
-  Variable?: string;
-  IsPresent?: boolean;
-  StringEquals?: string;
-  And?: Rule[];
-  Or?: Rule[];
-  Not?: Rule;
-}
+import type { AslChoiceRule, StateMachineDefinition } from './asl.js';
 
 /** A Choice rule in a few words: the last path segment and what it is tested for. */
-export function describeRule(rule: Rule): string {
+export function describeRule(rule: AslChoiceRule): string {
   if (rule.And) {
     // `x present and x = v` reads as `x = v`: the presence check only guards the comparison.
     const compared = new Set(rule.And.filter((r) => r.IsPresent === undefined).map((r) => r.Variable));
@@ -36,9 +20,9 @@ export function describeRule(rule: Rule): string {
   return 'rule';
 }
 
-const field = (rule: Rule) => rule.Variable?.split('.').at(-1) ?? '?';
+const field = (rule: AslChoiceRule) => rule.Variable?.split('.').at(-1) ?? '?';
 
-export function toMermaid(definition: { StartAt: string; States: Record<string, State> }): string {
+export function toMermaid(definition: StateMachineDefinition): string {
   const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
   const lines = ['flowchart TD', `  start((start)) --> ${id(definition.StartAt)}`];
   for (const [name, state] of Object.entries(definition.States)) {
@@ -53,7 +37,7 @@ export function toMermaid(definition: { StartAt: string; States: Record<string, 
     lines.push(`  ${id(name)}${shape}`);
     if (state.Next) lines.push(`  ${id(name)} --> ${id(state.Next)}`);
     for (const choice of state.Choices ?? [])
-      lines.push(`  ${id(name)} -->|${describeRule(choice)}| ${id(choice.Next)}`);
+      if (choice.Next) lines.push(`  ${id(name)} -->|${describeRule(choice)}| ${id(choice.Next)}`);
     if (state.Default) lines.push(`  ${id(name)} -->|otherwise| ${id(state.Default)}`);
     for (const c of state.Catch ?? []) lines.push(`  ${id(name)} -.->|fault after retries| ${id(c.Next)}`);
   }
