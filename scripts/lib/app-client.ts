@@ -14,7 +14,6 @@ import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -30,17 +29,13 @@ import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
 import { EventPublisher } from '../../lambdas/shared/publisher.js';
 import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
+import { type QueueDepth, queueDepth } from './dead-letters.js';
 import { readOutputs } from './deploy.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from './emulator.js';
 
 /** The queues of the notifications stack, by the short names the outputs use. */
 export const QUEUE_NAMES = ['Email', 'Loyalty', 'Analytics', 'Status'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
-
-export interface QueueDepth {
-  readonly visible: number;
-  readonly inFlight: number;
-}
 
 export type Effect = 'EMAIL' | 'LOYALTY' | 'ANALYTICS' | 'STATUS';
 
@@ -332,17 +327,8 @@ export class AppClient {
     }
   }
 
-  async depth(url: string): Promise<QueueDepth> {
-    const result = await this.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return {
-      visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
-      inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-    };
+  depth(url: string): Promise<QueueDepth> {
+    return queueDepth(this.sqs, url);
   }
 
   /** Read messages without taking them: visibility timeout 0 leaves them for everyone. */
