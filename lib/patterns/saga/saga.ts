@@ -144,30 +144,36 @@ export class Saga extends Construct {
       return task;
     };
 
+    // A task that runs after the outcome is decided: retried long, and if it still fails the
+    // run stops loudly at a Fail state for a person, rather than pretending.
+    const mustSucceed = (
+      name: string,
+      fn: lambda.IFunction,
+      resultPath: string,
+      timeout: Duration | undefined,
+      failure: { error: string; cause: string },
+    ) => {
+      const task = invoke(name, fn, resultPath, compensationRetry, timeout);
+      task.addCatch(new sfn.Fail(this, `${name}Failed`, failure), {
+        errors: [sfn.Errors.ALL],
+        resultPath: `$.errors.${name}`,
+      });
+      return task;
+    };
+
     // Compensations: one chain entered at the last step's check, so the last completed step is
-    // undone first; each runs only if its step completed OK.
+    // undone first; each runs unless its step never ran or refused.
     const compensated = new sfn.Pass(this, 'Compensated');
     let compensationEntry: sfn.IChainable = compensated;
     this.compensationOrder = [];
     for (const step of props.steps) {
       if (!step.compensation) continue;
-      const task = invoke(
+      const task = mustSucceed(
         `Compensate${step.name}`,
         step.compensation,
         `$.compensations.${step.name}`,
-        compensationRetry,
         step.timeout,
-      );
-      // A compensation that fails for good needs a person: stop loudly, do not pretend.
-      task.addCatch(
-        new sfn.Fail(this, `Compensate${step.name}Failed`, {
-          error: 'CompensationFailed',
-          cause: `Compensating ${step.name} failed`,
-        }),
-        {
-          errors: [sfn.Errors.ALL],
-          resultPath: '$.compensationError',
-        },
+        { error: 'CompensationFailed', cause: `Compensating ${step.name} failed` },
       );
       // Undo unless the step never ran or refused (a refusal did nothing); a fault or a result
       // without an outcome may hide work done, so those are undone too.
@@ -213,27 +219,18 @@ export class Saga extends Construct {
       });
       technical.next(compensationEntry);
       if (step.settle) {
-        const settle = invoke(
+        const settle = mustSucceed(
           `Settle${step.name}`,
           step.settle,
           `$.settlements.${step.name}`,
-          compensationRetry,
           step.timeout,
-        );
-        settle.addCatch(
-          new sfn.Fail(this, `Settle${step.name}Failed`, {
-            error: 'SettleFailed',
-            cause: `Settling ${step.name} after its fault failed`,
-          }),
-          { errors: [sfn.Errors.ALL], resultPath: '$.settleError' },
+          { error: 'SettleFailed', cause: `Settling ${step.name} after its fault failed` },
         );
         action.addCatch(settle, { errors: [sfn.Errors.ALL], resultPath: result });
-        const settledOk = sfn.Condition.and(
-          sfn.Condition.isPresent(`$.settlements.${step.name}.outcome`),
-          sfn.Condition.stringEquals(`$.settlements.${step.name}.outcome`, OUTCOME_OK),
-        );
         settle.next(
-          new sfn.Choice(this, `Did${step.name}HappenAfterAll?`).when(settledOk, next).otherwise(technical),
+          new sfn.Choice(this, `Did${step.name}HappenAfterAll?`)
+            .when(isOk(`$.settlements.${step.name}`), next)
+            .otherwise(technical),
         );
       } else {
         action.addCatch(technical, { errors: [sfn.Errors.ALL], resultPath: result });
@@ -249,13 +246,7 @@ export class Saga extends Construct {
         resultPath: '$.failure',
       }).next(compensationEntry);
       const check = new sfn.Choice(this, `${step.name}Succeeded?`)
-        .when(
-          sfn.Condition.and(
-            sfn.Condition.isPresent(`${result}.outcome`),
-            sfn.Condition.stringEquals(`${result}.outcome`, OUTCOME_OK),
-          ),
-          next,
-        )
+        .when(isOk(result), next)
         .when(sfn.Condition.isPresent(`${result}.reason`), declined)
         .otherwise(malformed);
       next = action.next(check);
@@ -324,6 +315,13 @@ export class Saga extends Construct {
     });
   }
 }
+
+/** A step result at `path` says OK (the presence check keeps a missing outcome from failing the run). */
+const isOk = (path: string) =>
+  sfn.Condition.and(
+    sfn.Condition.isPresent(`${path}.outcome`),
+    sfn.Condition.stringEquals(`${path}.outcome`, OUTCOME_OK),
+  );
 
 /** The findings cdk-nag raises on the grants Step Functions needs, each with its reason. */
 function acknowledgeInvokeWildcards(stateMachine: sfn.StateMachine, functions: lambda.IFunction[]): void {
