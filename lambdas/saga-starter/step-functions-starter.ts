@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { tracer } from '../shared/powertools.js';
 import type { SagaStarter } from './start-saga.js';
 
@@ -23,4 +28,17 @@ export class StepFunctionsStarter implements SagaStarter {
       throw error;
     }
   }
+
+  async orderIdOf(name: string): Promise<string | undefined> {
+    const execution = await this.client.send(
+      new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }),
+    );
+    const input = JSON.parse(execution.input ?? '{}') as { order?: { orderId?: unknown } };
+    return typeof input.order?.orderId === 'string' ? input.order.orderId : undefined;
+  }
+}
+
+/** arn:…:stateMachine:<machine> → arn:…:execution:<machine>:<name>. */
+export function executionArn(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }

@@ -20,7 +20,10 @@ export const IDEMPOTENCY_KEY_PATH = 'detail.metadata.idempotencyKey';
 export interface SqsConsumerOptions<TSchema extends z.ZodMiniType, TResult> {
   /** The body's schema; a record that fails it is dead-lettered with the reason. */
   readonly schema: TSchema;
-  /** The business logic for one parsed event. Throw to have the record retried. */
+  /**
+   * The business logic for one parsed event. Throw to have the record retried; throw a
+   * PoisonMessageError to dead-letter it at once with its reason.
+   */
   readonly handle: (event: z.infer<TSchema>) => Promise<TResult>;
   /** Consume a FIFO queue: stop a message group at its first failure to keep order. */
   readonly fifo?: boolean;
@@ -101,6 +104,12 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
         throw new TransientError(`only ${remainingMs()} ms left: not starting this record`);
       await handleOnce(parsed.event);
     } catch (error) {
+      // The logic proved the record can never succeed (e.g. its execution name belongs to
+      // another order): dead-letter it with the reason now rather than after every retry.
+      if (error instanceof PoisonMessageError) {
+        await reject(record, error.reason);
+        return;
+      }
       // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
       logger.warn('Record failed; it will be retried', { messageId: record.messageId, error });
       metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);

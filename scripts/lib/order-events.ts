@@ -21,7 +21,14 @@ import {
   type OrderConfirmedData,
   type OrderConfirmedDataSchema,
 } from '../../lambdas/shared/events/order-confirmed.js';
-import type { OrderPlacedData, OrderPlacedDataSchema } from '../../lambdas/shared/events/order-placed.js';
+import {
+  ORDER_PLACED_DETAIL_TYPE,
+  ORDER_PLACED_SOURCE,
+  ORDER_PLACED_VERSION,
+  type OrderPlaced,
+  type OrderPlacedData,
+  type OrderPlacedDataSchema,
+} from '../../lambdas/shared/events/order-placed.js';
 import {
   ORDER_STATUS_CHANGED_DETAIL_TYPE,
   ORDER_STATUS_CHANGED_SOURCE,
@@ -123,6 +130,21 @@ export function orderPlacedData(data: Partial<OrderPlacedData> = {}): OrderPlace
     ],
     shippingAddress: { country: 'DE', postalCode: '10115' },
     ...data,
+  };
+}
+
+/** A whole OrderPlaced event, for producers that bypass the publisher. */
+export function orderPlaced(data: Partial<OrderPlacedData> = {}): OrderPlaced {
+  const full = orderPlacedData(data);
+  return {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    source: ORDER_PLACED_SOURCE,
+    'detail-type': ORDER_PLACED_DETAIL_TYPE,
+    detail: {
+      metadata: metadata(`${full.orderId}:placed`, ORDER_PLACED_VERSION, full.orderId),
+      data: full,
+    },
   };
 }
 

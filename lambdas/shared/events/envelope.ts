@@ -8,18 +8,41 @@ import * as z from 'zod/mini';
 z.config(en());
 
 /**
+ * The longest identifier an event may carry (orderId, customerId, SKU, event ids), in UTF-8
+ * bytes. Ids become DynamoDB keys once prefixed (`ORDER#<id>`: a partition key holds 2,048
+ * bytes, a sort key 1,024) and parts of idempotency keys (`<orderId>:cancelled`, at most 250
+ * characters): 200 leaves room for both, so an id the contract accepts is one every store takes.
+ */
+export const ID_MAX_BYTES = 200;
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+
+/**
+ * An identifier of 1 to ID_MAX_BYTES UTF-8 bytes. The character bound puts the limit in the
+ * JSON Schema too; the byte bound catches non-ASCII ids that are short in characters.
+ */
+export function idSchema(what: string) {
+  const tooLong = `${what} must be at most ${ID_MAX_BYTES} bytes in UTF-8`;
+  return z.string().check(
+    z.minLength(1),
+    z.maxLength(ID_MAX_BYTES, { error: tooLong, abort: true }),
+    z.refine((id) => utf8Bytes(id) <= ID_MAX_BYTES, tooLong),
+  );
+}
+
+/**
  * Metadata every event carries, whatever its type. It travels inside `detail` so that it
  * survives every hop (EventBridge, SNS, SQS) unchanged.
  */
 export const EventMetadataSchema = z.object({
   /** Unique per publish attempt of a logical event; a re-publish of the same fact keeps it. */
-  eventId: z.string().check(z.minLength(1)),
+  eventId: idSchema('eventId'),
   /** Schema version of `data`; a breaking change bumps it (see docs/architecture.md). */
   eventVersion: z.string().check(z.regex(/^\d+$/, 'eventVersion must be a whole number as a string')),
   /** Shared by every event of one business flow (e.g. one order). */
-  correlationId: z.string().check(z.minLength(1)),
+  correlationId: idSchema('correlationId'),
   /** The eventId of the event that caused this one (equal to eventId for the first). */
-  causationId: z.string().check(z.minLength(1)),
+  causationId: idSchema('causationId'),
   occurredAt: z.iso.datetime({ offset: true }),
   /** What consumers de-duplicate on: the business fact, not the delivery. */
   idempotencyKey: z.string().check(z.minLength(1), z.maxLength(250)),

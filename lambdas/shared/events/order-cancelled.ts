@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
+import { AmountSchema, busEventSchema, CurrencySchema, idSchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
 /**
@@ -19,8 +19,8 @@ export const CancellationReasonSchema = z.enum([
 ]);
 
 export const OrderCancelledDataSchema = z.object({
-  orderId: z.string().check(z.minLength(1)),
-  customerId: z.string().check(z.minLength(1)),
+  orderId: idSchema('orderId'),
+  customerId: idSchema('customerId'),
   customerEmail: z.email(),
   total: AmountSchema,
   currency: CurrencySchema,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
+import { AmountSchema, busEventSchema, CurrencySchema, idSchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
 /**
@@ -12,8 +12,8 @@ export const ORDER_CONFIRMED_DETAIL_TYPE = 'OrderConfirmed';
 export const ORDER_CONFIRMED_VERSION = '1';
 
 export const OrderConfirmedDataSchema = z.object({
-  orderId: z.string().check(z.minLength(1)),
-  customerId: z.string().check(z.minLength(1)),
+  orderId: idSchema('orderId'),
+  customerId: idSchema('customerId'),
   customerEmail: z.email(),
   total: AmountSchema,
   currency: CurrencySchema,

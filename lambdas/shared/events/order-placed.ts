@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AmountSchema, busEventSchema, CurrencySchema } from './envelope.js';
+import { AmountSchema, busEventSchema, CurrencySchema, idSchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
 /**
@@ -12,7 +12,7 @@ export const ORDER_PLACED_DETAIL_TYPE = 'OrderPlaced';
 export const ORDER_PLACED_VERSION = '1';
 
 export const OrderLineSchema = z.object({
-  sku: z.string().check(z.minLength(1)),
+  sku: idSchema('sku'),
   quantity: z.number().check(z.int(), z.positive()),
   unitPrice: AmountSchema,
 });
@@ -20,8 +20,8 @@ export const OrderLineSchema = z.object({
 export const CustomerTierSchema = z.enum(['new', 'regular', 'vip']);
 
 export const OrderPlacedDataSchema = z.object({
-  orderId: z.string().check(z.minLength(1)),
-  customerId: z.string().check(z.minLength(1)),
+  orderId: idSchema('orderId'),
+  customerId: idSchema('customerId'),
   customerEmail: z.email(),
   customerTier: CustomerTierSchema,
   /** Sales channel: `web`, `mobile`, `partner-<name>`, or `test` for synthetic traffic. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { busEventSchema } from './envelope.js';
+import { busEventSchema, idSchema } from './envelope.js';
 import { ORDERS_SOURCE } from './sources.js';
 
 /**
@@ -22,7 +22,7 @@ export const OrderStatusSchema = z.enum([
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
 export const OrderStatusChangedDataSchema = z.object({
-  orderId: z.string().check(z.minLength(1)),
+  orderId: idSchema('orderId'),
   status: OrderStatusSchema,
   sequence: z.number().check(z.int(), z.positive()),
 });

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { executionName, type SagaStarter, startSaga } from '../../../lambdas/saga-starter/start-saga.js';
+import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
+import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
 import { orderPlaced } from '../support/orders.js';
 
-/** A starter that remembers each start and answers as told. */
+/** A starter that remembers each start and answers as told; `owner` is the existing run's orderId. */
 class RecordingStarter implements SagaStarter {
   readonly calls: { name: string; input: unknown }[] = [];
-  constructor(private readonly answer: 'started' | 'already-started' = 'started') {}
+  constructor(
+    private readonly answer: 'started' | 'already-started' = 'started',
+    private readonly owner?: string,
+  ) {}
   async start(name: string, input: unknown): Promise<'started' | 'already-started'> {
     this.calls.push({ name, input });
     return this.answer;
+  }
+  async orderIdOf(): Promise<string | undefined> {
+    return this.owner;
   }
 }
 
@@ -16,7 +24,13 @@ class FailingStarter implements SagaStarter {
   async start(): Promise<'started' | 'already-started'> {
     throw new Error('StartExecution throttled');
   }
+  async orderIdOf(): Promise<string | undefined> {
+    return undefined;
+  }
 }
+
+/** `<readable prefix>-<32 hex>`: the name of an id that had to be changed or cut. */
+const HASHED = /^(?<prefix>.+)-[0-9a-f]{32}$/u;
 
 // Step Functions' StartExecution `name`: 1-80 characters, none of: whitespace, < > { } [ ],
 // ? *, " # % \ ^ | ~ ` $ & , ; : /, control characters (U+0000-001F, U+007F-009F), surrogates.
@@ -51,12 +65,18 @@ describe('executionName', () => {
     },
   );
 
-  it.each([...FORBIDDEN, ...FORBIDDEN_TOO])('replaces %j with an underscore', (character) => {
-    expect(executionName(`ord${character}1`)).toBe('ord_1');
-  });
+  it.each([...FORBIDDEN, ...FORBIDDEN_TOO])(
+    'replaces %j in the readable prefix and adds a hash',
+    (character) => {
+      const name = executionName(`ord${character}1`);
 
-  it('replaces every forbidden character, not only the first', () => {
-    expect(executionName('tenant/eu:ord #1')).toBe('tenant_eu_ord__1');
+      expect(HASHED.exec(name)?.groups?.prefix).toBe('ord_1');
+      expect(isValidExecutionName(name)).toBe(true);
+    },
+  );
+
+  it('replaces every forbidden character of the prefix, not only the first', () => {
+    expect(HASHED.exec(executionName('tenant/eu:ord #1'))?.groups?.prefix).toBe('tenant_eu_ord__1');
   });
 
   it('keeps an id of exactly 80 characters whole', () => {
@@ -65,16 +85,48 @@ describe('executionName', () => {
     expect(executionName(orderId)).toBe(orderId);
   });
 
-  it('truncates a longer id to its first 80 characters', () => {
+  it('cuts a longer id to an 80-character name: a readable prefix and a hash', () => {
     const orderId = `${'a'.repeat(40)}${'b'.repeat(40)}${'c'.repeat(20)}`;
+    const name = executionName(orderId);
 
-    expect(executionName(orderId)).toBe(`${'a'.repeat(40)}${'b'.repeat(40)}`);
+    expect([...name]).toHaveLength(80);
+    expect(name.startsWith('a'.repeat(40))).toBe(true);
+    expect(name).toMatch(HASHED);
   });
 
-  it('replaces forbidden characters before truncating, so the name is still valid', () => {
-    const name = executionName(`${'/'.repeat(100)}`);
+  it('gives a valid name for an id of forbidden characters only', () => {
+    expect(isValidExecutionName(executionName('/'.repeat(100)))).toBe(true);
+  });
 
-    expect(name).toBe('_'.repeat(80));
+  it('gives a valid name for the longest id the contract accepts', () => {
+    expect(isValidExecutionName(executionName('\u{1F4E6}'.repeat(ID_MAX_BYTES / 4)))).toBe(true);
+  });
+
+  it('always gives the same name for the same id', () => {
+    expect(executionName('tenant/eu:ord 1')).toBe(executionName('tenant/eu:ord 1'));
+  });
+
+  // Each pair became one name before: the second order was taken for a duplicate and dropped.
+  it.each([
+    ['a space and an underscore', 'A-coll x', 'A-coll_x'],
+    ['two forbidden characters', 'A-coll/x', 'A-coll:x'],
+    [
+      '120-character ids sharing their first 80',
+      `${'k'.repeat(80)}${'1'.repeat(40)}`,
+      `${'k'.repeat(80)}${'2'.repeat(40)}`,
+    ],
+    ['an id and the hashed name of another', 'A-coll x', executionName('A-coll x')],
+    ['an 80-character id and its 81-character extension', 'z'.repeat(80), 'z'.repeat(81)],
+  ])('gives different names to ids that differ by %s', (_, first, second) => {
+    expect(first).not.toBe(second);
+    expect(executionName(first)).not.toBe(executionName(second));
+  });
+
+  // One-to-one over a family of near-identical ids: every variation of one character.
+  it('gives 1,000 ids that differ in one character 1,000 different names', () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `order ${String.fromCharCode(0x20 + (i % 95))}${i}`);
+
+    expect(new Set(ids.map(executionName)).size).toBe(1000);
   });
 
   // Step Functions forbids control characters too (U+0000-001F, U+007F-009F): an invalid name
@@ -114,24 +166,41 @@ describe('startSaga', () => {
     expect(starter.calls.map((c) => c.name)).toEqual(['ord-7c1e9a42']);
   });
 
-  it('names the execution with the forbidden characters of the order id replaced', async () => {
+  it('names the execution by executionName of the order id', async () => {
     const starter = new RecordingStarter();
 
     await startSaga(orderPlaced({ orderId: 'tenant/eu:ord 1' }), starter);
 
-    expect(starter.calls.map((c) => c.name)).toEqual(['tenant_eu_ord_1']);
+    expect(starter.calls.map((c) => c.name)).toEqual([executionName('tenant/eu:ord 1')]);
   });
 
   it('reports the order, the execution name and that it started', async () => {
     const result = await startSaga(orderPlaced({ orderId: 'ord/1' }), new RecordingStarter('started'));
 
-    expect(result).toEqual({ orderId: 'ord/1', execution: 'ord_1', result: 'started' });
+    expect(result).toEqual({ orderId: 'ord/1', execution: executionName('ord/1'), result: 'started' });
   });
 
-  it('reports already-started when the port says the execution exists', async () => {
-    const result = await startSaga(orderPlaced(), new RecordingStarter('already-started'));
+  it('reports already-started when the existing execution is this order’s', async () => {
+    const event = orderPlaced({ orderId: 'ord-dup' });
+
+    const result = await startSaga(event, new RecordingStarter('already-started', 'ord-dup'));
 
     expect(result.result).toBe('already-started');
+  });
+
+  it('refuses, as a poison record, an existing execution of that name that belongs to another order', async () => {
+    const event = orderPlaced({ orderId: 'A-coll x' });
+
+    const started = startSaga(event, new RecordingStarter('already-started', 'A-coll_x'));
+
+    await expect(started).rejects.toBeInstanceOf(PoisonMessageError);
+    await expect(started).rejects.toThrow(/already exists for order "A-coll_x", not for order "A-coll x"/);
+  });
+
+  it('refuses an existing execution whose input names no order', async () => {
+    const started = startSaga(orderPlaced(), new RecordingStarter('already-started', undefined));
+
+    await expect(started).rejects.toThrow(/already exists for order null/);
   });
 
   it('lets a failure to start propagate, so the intake record is retried', async () => {

@@ -2,6 +2,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { OrderPlacedContract, OrderStatusChangedContract } from '../../../lambdas/shared/events/catalog.js';
+import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
 import type { OrderPlacedDataSchema } from '../../../lambdas/shared/events/order-placed.js';
 import {
   EventPublisher,
@@ -218,6 +219,16 @@ describe('EventPublisher: validation before sending', () => {
     await expect(publisher.publish([placed(1, { customerEmail: 'not-an-email' })])).rejects.toThrow(
       /OrderPlaced v1 is invalid: detail\.data\.customerEmail/,
     );
+  });
+
+  // An id past what the stores take would fail at the first DynamoDB write, far from its cause.
+  it('refuses an orderId over ID_MAX_BYTES, saying so, and sends nothing', async () => {
+    const { bus, publisher } = setup();
+    const orderId = 'o'.repeat(ID_MAX_BYTES + 1);
+    await expect(
+      publisher.publish([{ ...placed(1, { orderId }), idempotencyKey: 'ord-long:placed' }]),
+    ).rejects.toThrow(/detail\.data\.orderId: orderId must be at most 200 bytes in UTF-8/);
+    expect(bus.calls).toEqual([]);
   });
 
   it('sends nothing when the data is invalid', async () => {

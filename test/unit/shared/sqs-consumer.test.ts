@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeadLetterSink } from '../../../lambdas/shared/dead-letter.js';
+import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
 import type { OrderConfirmed } from '../../../lambdas/shared/events/order-confirmed.js';
 import { type OrderOutcome, OrderOutcomeSchema } from '../../../lambdas/shared/events/order-outcome.js';
 import {
@@ -310,6 +311,34 @@ describe('createSqsConsumer on a standard queue', () => {
     expect(deadLetters.sent).toHaveLength(1);
     expect(deadLetters.sent[0]?.record).toBe(poison);
     expect(deadLetters.sent[0]?.reason).toContain('detail.data.total');
+  });
+
+  it('moves a record whose handler throws a PoisonMessageError to the dead-letter sink with its reason', async () => {
+    const handle = vi.fn(async (_event: OrderOutcome) => {
+      throw new PoisonMessageError('execution name taken by another order');
+    });
+    const record = sqsRecord(orderConfirmed());
+
+    const response = await consumer(handle, deadLetters)(sqsEvent(record), lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters.sent).toEqual([{ record, reason: 'execution name taken by another order' }]);
+  });
+
+  it('does not dead-letter a record whose handler throws any other error: it is retried', async () => {
+    const handle = vi.fn(async (event: OrderOutcome) => {
+      if (event.detail.data.orderId === 'ord-throttled') throw new Error('StartExecution throttled');
+      return { started: true };
+    });
+    const record = sqsRecord(orderConfirmed({ orderId: 'ord-throttled' }));
+
+    const response = await consumer(handle, deadLetters)(
+      sqsEvent(record, sqsRecord(orderConfirmed())),
+      lambdaContext(),
+    );
+
+    expect(failedIds(response)).toEqual([record.messageId]);
+    expect(deadLetters.sent).toEqual([]);
   });
 
   it('reports a poison record as a batch item failure when no sink is configured', async () => {
