@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ORDER_SAGA_OUTCOMES } from '../lambdas/fulfilment/saga-state.js';
 import { AppClient } from './lib/app-client.js';
 import {
   awaitQuiet,
@@ -140,7 +141,8 @@ runMain(async () => {
   progress.step('Checking the invariants');
   const after = await tallyDeadLetters(app, plan);
   const violations = await checkInvariants(app, plan, status, after);
-  const confirmed = [...status.values()].filter((s) => s.startsWith('SUCCEEDED')).length;
+  const confirmed = [...status.values()].filter((s) => s === ORDER_SAGA_OUTCOMES.completed).length;
+  const cancelled = [...status.values()].filter((s) => s === ORDER_SAGA_OUTCOMES.compensated).length;
   const accounted = counts.wellFormed + counts.duplicates + after.rejected.size + after.exhausted.length;
 
   console.log(`\nChaos report (run ${plan.run}, seed ${seed})`);
@@ -148,7 +150,7 @@ runMain(async () => {
     `  published          ${counts.published} (${counts.wellFormed} orders, ${counts.duplicates} duplicates, ${counts.malformed} malformed)`,
   );
   console.log(
-    `  sagas              ${status.size} ended: ${confirmed} confirmed, ${status.size - confirmed} cancelled and compensated`,
+    `  sagas              ${status.size} ended: ${confirmed} confirmed, ${cancelled} cancelled and compensated (both SUCCEEDED), ${status.size - confirmed - cancelled} failed`,
   );
   console.log(`  duplicates         ${counts.duplicates} absorbed (one execution per order)`);
   console.log(

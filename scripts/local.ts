@@ -14,7 +14,7 @@ import {
   placeOrder,
 } from './lib/order-events.js';
 import { fail, progress, runMain } from './lib/progress.js';
-import { describePath, sagaPath } from './lib/saga.js';
+import { describeEnd, describePath, sagaEnd, sagaPath } from './lib/saga.js';
 
 const USAGE = `Usage: npm run local            start (or reuse) the emulator, deploy, and show events flowing
        npm run local:down       stop the emulator that npm run local started
@@ -117,7 +117,7 @@ async function sagaPaths(app: AppClient, id: (n: string) => string): Promise<voi
   console.log("\nEach order's path through the saga (npm run saga:status -- <orderId> for details):");
   for (const [i, o] of orders.entries()) {
     const end = ends[i];
-    const verdict = end?.status === 'SUCCEEDED' ? 'CONFIRMED' : `CANCELLED (${end?.cause})`;
+    const verdict = end ? describeEnd(sagaEnd(end)) : 'not ended';
     console.log(`  ${o.request.data.orderId}  ${o.label.padEnd(22)} ${verdict}`);
     console.log(`      ${describePath(sagaPath(await app.history(o.request.data.orderId)))}`);
   }

@@ -1,11 +1,13 @@
 import { AppClient } from './lib/app-client.js';
 import { fail, runMain } from './lib/progress.js';
-import { sagaPath } from './lib/saga.js';
+import { describeEnd, sagaEnd, sagaPath } from './lib/saga.js';
 
 const USAGE = `Usage: npm run saga:status -- <orderId>
 
 Shows the fulfilment saga execution of one order (on the local emulator, or AWS_ENDPOINT_URL):
-its status, each step with its attempts and outcome, and the compensations that ran.`;
+its status and outcome (CONFIRMED; CANCELLED with the reason, which is a SUCCEEDED execution;
+FAILED only when a compensation, settle or hook could not finish), each step with its
+attempts and outcome, and the compensations that ran.`;
 
 runMain(async () => {
   const args = process.argv.slice(2);
@@ -22,9 +24,8 @@ runMain(async () => {
 
   console.log(`order      ${orderId}`);
   console.log(`execution  ${execution.executionArn}`);
-  console.log(
-    `status     ${execution.status}${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}`,
-  );
+  console.log(`status     ${execution.status}`);
+  if (execution.status !== 'RUNNING') console.log(`outcome    ${describeEnd(sagaEnd(execution))}`);
   console.log(
     `started    ${execution.startDate?.toISOString()}${execution.stopDate ? `, stopped ${execution.stopDate.toISOString()}` : ''}`,
   );

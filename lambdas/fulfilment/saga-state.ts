@@ -26,3 +26,9 @@ export const CompensatedStateSchema = z.extend(SagaInputSchema, {
   failure: z.looseObject({ step: z.string(), reason: z.string() }),
 });
 export type CompensatedState = z.infer<typeof CompensatedStateSchema>;
+
+/**
+ * What an order saga's output says: `{ outcome: 'CONFIRMED' }`, or `{ outcome: 'CANCELLED',
+ * step, reason }`. A cancelled order is a business outcome, so both end the execution SUCCEEDED.
+ */
+export const ORDER_SAGA_OUTCOMES = { completed: 'CONFIRMED', compensated: 'CANCELLED' } as const;

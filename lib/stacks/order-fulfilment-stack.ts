@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { ORDER_SAGA_OUTCOMES } from '../../lambdas/fulfilment/saga-state.js';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import { BusPublishers, EventRoute } from '../patterns/event-router/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
@@ -94,6 +95,7 @@ export class OrderFulfilmentStack extends Stack {
       ],
       onSuccess: f.publishConfirmed,
       onCompensated: f.publishCancelled,
+      outcomes: ORDER_SAGA_OUTCOMES,
       taskTimeout: Duration.seconds(15),
       // Room for the compensations' longer retries; Express runs at most 5 minutes.
       timeout: Duration.minutes(props.stateMachineType === sfn.StateMachineType.EXPRESS ? 5 : 30),

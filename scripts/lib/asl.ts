@@ -42,6 +42,7 @@ export interface AslState {
   readonly Resource?: string;
   readonly Parameters?: Record<string, unknown>;
   readonly ResultPath?: string | null;
+  readonly OutputPath?: string;
   readonly Error?: string;
   readonly Cause?: string;
   readonly CausePath?: string;
@@ -134,7 +135,8 @@ export interface ExecutionTrace {
  * `States.ALL` or `States.TaskFailed` is taken, as once their retries ran out. Choice rules
  * support And/Or/Not, IsPresent, StringEquals, BooleanEquals and NumericEquals; a comparison
  * on a missing path fails as Step Functions does (States.Runtime). Pass states apply their
- * `Parameters` (with `.$` paths) at their `ResultPath`. Paths are `$` or `$.a.b`.
+ * `Parameters` (with `.$` paths) at their `ResultPath`; a Succeed state its `OutputPath`.
+ * Paths are `$` or `$.a.b`.
  */
 export function traceExecution(
   definition: StateMachineDefinition,
@@ -181,6 +183,8 @@ export function traceExecution(
         break;
       }
       case 'Succeed':
+        if (state.OutputPath !== undefined) data = readPath(data, state.OutputPath).value;
+        break;
       case 'Fail':
         break;
       default:

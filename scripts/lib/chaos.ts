@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ORDER_SAGA_OUTCOMES } from '../../lambdas/fulfilment/saga-state.js';
 import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
 import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
@@ -6,6 +7,7 @@ import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import { type AppClient, QUEUE_NAMES, waitFor } from './app-client.js';
 import { placeOrder } from './order-events.js';
 import { progress } from './progress.js';
+import { sagaEnd } from './saga.js';
 
 export interface ChaosOptions {
   readonly orders: number;
@@ -135,7 +137,7 @@ export async function publishChaos(app: AppClient, plan: ChaosPlan, rate: number
   };
 }
 
-/** Wait until every well-formed order's saga ended; returns each order's final status. */
+/** Wait until every well-formed order's saga ended; returns each order's outcome (see sagaEnd). */
 export async function awaitTerminal(
   app: AppClient,
   plan: ChaosPlan,
@@ -154,8 +156,7 @@ export async function awaitTerminal(
         if (status.has(id) || listed === undefined || listed === 'RUNNING') continue;
         // Only the ended ones are described, once each: the error is not in the listing.
         const execution = await app.execution(id);
-        if (execution && execution.status !== 'RUNNING')
-          status.set(id, `${execution.status}:${execution.error ?? ''}`);
+        if (execution && execution.status !== 'RUNNING') status.set(id, sagaEnd(execution).outcome);
       }
       progress.info(`${status.size} of ${awaited.length} sagas ended`);
       return status.size === awaited.length ? true : undefined;
@@ -246,8 +247,9 @@ export async function checkInvariants(
   for (const { request } of plan.orders) {
     const { orderId, total, channel } = request.data;
     const end = status.get(orderId);
-    const confirmed = end === 'SUCCEEDED:';
-    if (!confirmed && end !== 'FAILED:SagaCompensated')
+    // A cancellation is a business outcome and ends SUCCEEDED; anything else needs a person.
+    const confirmed = end === ORDER_SAGA_OUTCOMES.completed;
+    if (!confirmed && end !== ORDER_SAGA_OUTCOMES.compensated)
       violations.push({ orderId, problem: `saga ended ${end}` });
     const state = await app.fulfilment(orderId);
     if (confirmed) {

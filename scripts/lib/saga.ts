@@ -82,3 +82,53 @@ export function describePath(runs: readonly SagaStepRun[]): string {
     })
     .join(' › ');
 }
+
+/**
+ * How a saga execution ended, in business terms. A run that SUCCEEDED names its outcome in its
+ * output (`CONFIRMED`, or `CANCELLED` with the step and reason); FAILED, TIMED_OUT and ABORTED
+ * runs are faults a person must look at (a compensation, settle or hook could not finish).
+ */
+export interface SagaEnd {
+  /** `CONFIRMED`, `CANCELLED`, or the execution status when it did not succeed. */
+  readonly outcome: string;
+  readonly step?: string;
+  readonly reason?: string;
+  /** The error and cause of an execution that did not succeed. */
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export function sagaEnd(execution: {
+  readonly status?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}): SagaEnd {
+  if (execution.status !== 'SUCCEEDED') {
+    return {
+      outcome: execution.status ?? 'UNKNOWN',
+      ...(execution.error ? { error: execution.error } : {}),
+      ...(execution.cause ? { cause: execution.cause } : {}),
+    };
+  }
+  const output = JSON.parse(execution.output ?? '{}') as {
+    outcome?: unknown;
+    step?: unknown;
+    reason?: unknown;
+  };
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const step = text(output.step);
+  const reason = text(output.reason);
+  return {
+    outcome: text(output.outcome) ?? 'SUCCEEDED',
+    ...(step ? { step } : {}),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** `CONFIRMED`, `CANCELLED (PAYMENT_DECLINED at AuthorizePayment)`, `FAILED (CompensationFailed: …)`. */
+export function describeEnd(end: SagaEnd): string {
+  if (end.reason) return `${end.outcome} (${end.reason}${end.step ? ` at ${end.step}` : ''})`;
+  if (end.error) return `${end.outcome} (${end.error}${end.cause ? `: ${end.cause}` : ''})`;
+  return end.outcome;
+}

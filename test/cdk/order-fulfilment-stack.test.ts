@@ -115,6 +115,13 @@ describe('OrderFulfilmentStack saga', () => {
     expect(stateOf(definition, trace.end).Type).toBe('Succeed');
   });
 
+  it('ends a confirmed order with the output { outcome: CONFIRMED }', () => {
+    // WHEN every step returns OK
+    const trace = traceExecution(definition);
+    // THEN
+    expect(trace.output).toEqual({ outcome: 'CONFIRMED' });
+  });
+
   it('compensates in reverse: cancel shipment, void payment, release stock', () => {
     // THEN
     expect(stack.saga.compensationOrder).toEqual([
@@ -162,7 +169,12 @@ describe('OrderFulfilmentStack saga', () => {
       'CompensateReserveStock',
       'OnCompensated',
     ]);
-    expect(stateOf(definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
+    expect(stateOf(definition, trace.end).Type).toBe('Succeed');
+    expect(trace.output).toEqual({
+      outcome: 'CANCELLED',
+      step: 'AuthorizePayment',
+      reason: 'PAYMENT_DECLINED',
+    });
   });
 
   it('cancels the shipment, voids the payment, then releases the stock, when the shipment faults after its retries', () => {

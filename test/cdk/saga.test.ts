@@ -208,6 +208,13 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(stateOf(f.definition, stateOf(f.definition, 'OnSuccess').Next ?? '').Type).toBe('Succeed');
   });
 
+  it('outputs only the outcome COMPLETED after every step succeeded', () => {
+    // WHEN every step returns OK
+    const trace = traceExecution(f.definition, {}, { order: { id: 'o-1' } });
+    // THEN
+    expect(trace.output).toEqual({ outcome: 'COMPLETED' });
+  });
+
   it('chains the compensations from the last step to the first: C, B, A', () => {
     // WHEN the chain is followed from the last step's business failure, every step completed
     const chain = compensationChain(f.definition, 'CDeclined');
@@ -279,11 +286,24 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(trace.tasks).toEqual(['A', 'OnCompensated']);
   });
 
-  it('records the failed step and its reason for OnCompensated', () => {
+  it('outputs the outcome COMPENSATED with the failed step and its reason, and only that', () => {
     // WHEN B declines
-    const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO_STOCK' } });
+    const trace = traceExecution(
+      f.definition,
+      { B: { outcome: 'DECLINED', reason: 'NO_STOCK' } },
+      { order: { id: 'o-1' } },
+    );
     // THEN
-    expect(trace.output).toMatchObject({ failure: { step: 'B', reason: 'NO_STOCK' } });
+    expect(trace.output).toEqual({ outcome: 'COMPENSATED', step: 'B', reason: 'NO_STOCK' });
+  });
+
+  it('records the outcome before OnCompensated runs, keeping $.failure for it', () => {
+    // THEN the Pass before the hook writes the outcome beside the state, not over it
+    expect(stateOf(f.definition, 'Compensated')).toMatchObject({
+      Type: 'Pass',
+      ResultPath: '$.outcome',
+      Next: 'OnCompensated',
+    });
   });
 
   it.each(STEPS)('stops at a Fail state with error CompensationFailed if Compensate%s faults', (name) => {
@@ -308,18 +328,20 @@ describe('Saga with three compensated steps and both hooks', () => {
     expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'CompensationFailed' });
   });
 
-  it('ends the compensated path in a Fail state with error SagaCompensated, after OnCompensated', () => {
+  // A declined card is a business outcome: the execution must not count in ExecutionsFailed.
+  it('ends the compensated path in a Succeed state, after OnCompensated', () => {
     // WHEN B declines
     const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO' } });
     // THEN
     expect(trace.states.at(-2)).toBe('OnCompensated');
-    expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
+    expect(trace.end).toBe('SucceededAfterCompensation');
+    expect(stateOf(f.definition, trace.end).Type).toBe('Succeed');
   });
 
-  it("gives the failed step's reason as the cause of SagaCompensated", () => {
+  it('has no Fail state but those for a compensation that could not finish', () => {
     // THEN
-    const end = Object.values(f.definition.States).find((s) => s.Error === 'SagaCompensated');
-    expect(end?.CausePath).toBe('$.failure.reason');
+    const fails = Object.values(f.definition.States).filter((s) => s.Type === 'Fail');
+    expect(fails.map((s) => s.Error)).toEqual(STEPS.map(() => 'CompensationFailed'));
   });
 });
 
@@ -383,7 +405,7 @@ describe('Saga with a settle on its pivot step', () => {
     });
     // THEN
     expect(trace.tasks).toEqual(['A', 'B', 'C', 'SettleC', 'CompensateB', 'CompensateA', 'OnCompensated']);
-    expect(trace.output).toMatchObject({ failure: { step: 'C', reason: 'TECHNICAL_FAILURE' } });
+    expect(trace.output).toEqual({ outcome: 'COMPENSATED', step: 'C', reason: 'TECHNICAL_FAILURE' });
   });
 
   it('does not settle C when C declines', () => {
@@ -427,12 +449,13 @@ describe('Saga without hooks', () => {
     expect(stateOf(f.definition, trace.end).Type).toBe('Succeed');
   });
 
-  it('ends a compensated run in a Fail state with error SagaCompensated', () => {
+  it('ends a compensated run in a Succeed state with the outcome COMPENSATED', () => {
     // WHEN B declines
     const trace = traceExecution(f.definition, { B: { outcome: 'DECLINED', reason: 'NO' } });
     // THEN
     expect(trace.tasks).toEqual(['A', 'B', 'CompensateA']);
-    expect(stateOf(f.definition, trace.end)).toMatchObject({ Type: 'Fail', Error: 'SagaCompensated' });
+    expect(stateOf(f.definition, trace.end).Type).toBe('Succeed');
+    expect(trace.output).toEqual({ outcome: 'COMPENSATED', step: 'B', reason: 'NO' });
   });
 });
 
@@ -596,32 +619,18 @@ describe('Saga state machine', () => {
     expect(definition.TimeoutSeconds).toBe(3600);
   });
 
-  it('has a FailedExecutionsAlarm on failed executions of its state machine', () => {
-    // THEN
+  it('has a FailedExecutionsAlarm on ExecutionsFailed of its state machine', () => {
+    // THEN: compensated runs succeed, so every failed execution is one a person must look at
     const alarms = f.template.findResources('AWS::CloudWatch::Alarm');
     const alarm = alarms[f.stack.getLogicalId(f.saga.failedAlarm.node.defaultChild as cloudwatch.CfnAlarm)];
     expect(f.saga.failedAlarm.node.id).toBe('FailedExecutionsAlarm');
-    const filters = Object.values(f.template.findResources('AWS::Logs::MetricFilter'));
-    const written = filters[0]?.Properties?.MetricTransformations?.[0];
     expect(alarm?.Properties).toMatchObject({
-      Namespace: written?.MetricNamespace,
-      MetricName: written?.MetricName,
-    });
-    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: expect.any(String) } }],
+      Statistic: 'Sum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  });
-
-  it('does not alarm on executions that ended compensated (the Fail state SagaCompensated)', () => {
-    // THEN: ExecutionsFailed counts every execution that reached a Fail state, compensated
-    // ones (a declined payment) included, so the alarm must not be that metric alone
-    const alarms = f.template.findResources('AWS::CloudWatch::Alarm');
-    const alarm = alarms[f.stack.getLogicalId(f.saga.failedAlarm.node.defaultChild as cloudwatch.CfnAlarm)];
-    expect(alarm?.Properties).not.toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed' });
-    expect(alarm?.Properties).toMatchObject({
-      Namespace: 'Saga',
-      MetricName: expect.stringMatching(/^UnrecoveredFailures-/),
     });
   });
 
@@ -634,17 +643,9 @@ describe('Saga state machine', () => {
     });
   });
 
-  it('counts as unrecovered only the failed executions whose error is not SagaCompensated', () => {
+  it('needs no log metric filter to tell compensated runs from failures', () => {
     // THEN
-    f.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ ($.type = "ExecutionFailed") && ($.details.error != "SagaCompensated") }',
-      MetricTransformations: [
-        Match.objectLike({
-          MetricNamespace: 'Saga',
-          MetricName: Match.stringLikeRegexp('^UnrecoveredFailures-'),
-        }),
-      ],
-    });
+    f.template.resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 });
 
@@ -694,15 +695,22 @@ describe('Saga validation', () => {
     ).toThrow(/step name 'A' is used twice/);
   });
 
-  it.each(['Compensated', 'Succeeded', 'StateMachine', 'CompensateStock', 'SettleOrder', 'DidShip'])(
-    "fails if a step name (%s) clashes with the saga's own states",
-    (name) => {
-      // THEN
-      expect(sagaOf((stack) => ({ steps: [{ name, action: fn(stack, 'Action') }] }))).toThrow(
-        /clashes with the saga's own states/,
-      );
-    },
-  );
+  it.each([
+    'Compensated',
+    'Completed',
+    'Succeeded',
+    'SucceededAfterCompensation',
+    'StateMachine',
+    'TimedOutExecutionsAlarm',
+    'CompensateStock',
+    'SettleOrder',
+    'DidShip',
+  ])("fails if a step name (%s) clashes with the saga's own states", (name) => {
+    // THEN
+    expect(sagaOf((stack) => ({ steps: [{ name, action: fn(stack, 'Action') }] }))).toThrow(
+      /clashes with the saga's own states/,
+    );
+  });
 
   it('fails if the saga retry maxAttempts is above 99', () => {
     // THEN

@@ -132,7 +132,7 @@ export class OpsView extends Construct {
           title: `${label(machine)}: outcomes`,
           left: [
             machine.metricSucceeded({ period, label: 'succeeded' }),
-            machine.metricFailed({ period, label: 'failed (compensated or not)' }),
+            machine.metricFailed({ period, label: 'failed' }),
             machine.metricTimedOut({ period, label: 'timed out' }),
           ],
         }),

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -53,6 +53,13 @@ export interface SagaStep {
   readonly timeout?: Duration;
 }
 
+export interface SagaOutcomes {
+  /** @default 'COMPLETED' */
+  readonly completed?: string;
+  /** @default 'COMPENSATED' */
+  readonly compensated?: string;
+}
+
 export interface SagaProps {
   /** The steps, in order. 1-20. */
   readonly steps: readonly SagaStep[];
@@ -63,6 +70,14 @@ export interface SagaProps {
    * cancellation. @default nothing
    */
   readonly onCompensated?: lambda.IFunction;
+  /**
+   * The `outcome` an execution's output names, in the caller's words: `{ outcome: completed }`
+   * after every step succeeded, `{ outcome: compensated, step, reason }` after a refusal or a
+   * fault was compensated. Both end the execution SUCCEEDED: a business refusal is not an
+   * incident, so ExecutionsFailed counts only what needs a person.
+   * @default { completed: 'COMPLETED', compensated: 'COMPENSATED' }
+   */
+  readonly outcomes?: SagaOutcomes;
   /**
    * STANDARD: exactly-once start per execution name, up to a year, priced per state transition.
    * EXPRESS: at-least-once, up to 5 minutes, priced per request and duration.
@@ -98,8 +113,10 @@ export interface SagaProps {
 /**
  * A saga on Step Functions: runs the actions in order; when a step returns a business failure
  * or fails for good after its retries, runs the compensations of the steps that completed, in
- * reverse order, then ends failed-and-compensated. Every task retries with exponential backoff
- * and full jitter and has a timeout; faults are caught as `States.ALL`, never by error name.
+ * reverse order. Either way the execution SUCCEEDS, its output naming the outcome; it FAILS only
+ * when a compensation, settle or hook could not finish (a person must look). Every task retries
+ * with exponential backoff and full jitter and has a timeout; faults are caught as `States.ALL`,
+ * never by error name.
  *
  * @see https://docs.aws.amazon.com/prescriptive-guidance/latest/cloud-design-patterns/saga.html
  */
@@ -163,7 +180,16 @@ export class Saga extends Construct {
 
     // Compensations: one chain entered at the last step's check, so the last completed step is
     // undone first; each runs unless its step never ran or refused.
-    const compensated = new sfn.Pass(this, 'Compensated');
+    const outcomes = { completed: 'COMPLETED', compensated: 'COMPENSATED', ...props.outcomes };
+    // The outcome is recorded before the hook runs, so the hook sees what the output will say.
+    const compensated = new sfn.Pass(this, 'Compensated', {
+      parameters: {
+        outcome: outcomes.compensated,
+        'step.$': '$.failure.step',
+        'reason.$': '$.failure.reason',
+      },
+      resultPath: '$.outcome',
+    });
     let compensationEntry: sfn.IChainable = compensated;
     this.compensationOrder = [];
     for (const step of props.steps) {
@@ -191,24 +217,31 @@ export class Saga extends Construct {
       this.compensationOrder.unshift(`Compensate${step.name}`);
     }
 
-    const failed = new sfn.Fail(this, 'FailedAndCompensated', {
-      error: 'SagaCompensated',
-      causePath: '$.failure.reason',
+    // The output is the outcome alone: the state (the order, the step results) stays in the
+    // execution history, not in what callers and logs receive.
+    const succeededAfterCompensation = new sfn.Succeed(this, 'SucceededAfterCompensation', {
+      outputPath: '$.outcome',
     });
     if (props.onCompensated) {
       compensated
         .next(invoke('OnCompensated', props.onCompensated, '$.onCompensated', compensationRetry))
-        .next(failed);
+        .next(succeededAfterCompensation);
     } else {
-      compensated.next(failed);
+      compensated.next(succeededAfterCompensation);
     }
 
     // Actions, in order; each followed by a Choice on its business outcome.
-    const succeeded = new sfn.Succeed(this, 'Succeeded');
-    const onSuccess: sfn.IChainable = props.onSuccess
-      ? invoke('OnSuccess', props.onSuccess, '$.onSuccess', compensationRetry).next(succeeded)
-      : succeeded;
-    let next: sfn.IChainable = onSuccess;
+    const completed = new sfn.Pass(this, 'Completed', {
+      parameters: { outcome: outcomes.completed },
+      resultPath: '$.outcome',
+    });
+    const succeeded = new sfn.Succeed(this, 'Succeeded', { outputPath: '$.outcome' });
+    completed.next(
+      props.onSuccess
+        ? invoke('OnSuccess', props.onSuccess, '$.onSuccess', compensationRetry).next(succeeded)
+        : succeeded,
+    );
+    let next: sfn.IChainable = completed;
     for (const step of [...props.steps].reverse()) {
       const result = `$.results.${step.name}`;
       const action = invoke(step.name, step.action, result, { ...retry, ...step.retry }, step.timeout);
@@ -283,23 +316,11 @@ export class Saga extends Construct {
       ...(props.onCompensated ? [props.onCompensated] : []),
     ]);
 
-    // A compensated saga also ends in Fail (SagaCompensated): that is a business outcome, not
-    // an incident. Count only the other failures (CompensationFailed, runtime errors) from the
-    // execution log; timeouts get their own alarm.
-    const unrecovered = new logs.MetricFilter(this, 'UnrecoveredFailures', {
-      logGroup: this.logGroup,
-      metricNamespace: 'Saga',
-      // One metric per saga (no dimensions, so the alarm reads exactly what the filter writes).
-      metricName: `UnrecoveredFailures-${Names.uniqueResourceName(this, { maxLength: 200 })}`,
-      filterPattern: logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
-        logs.FilterPattern.stringValue('$.details.error', '!=', 'SagaCompensated'),
-      ),
-      metricValue: '1',
-    });
+    // A compensated saga ends SUCCEEDED, so every failed execution needs a person: a
+    // compensation, settle or hook that gave up, or a runtime error. Timeouts get their own alarm.
     this.failedAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `Executions of ${this.node.path} failed without completing their compensations.`,
-      metric: unrecovered.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      alarmDescription: `Executions of ${this.node.path} failed: a compensation, settle or hook could not finish.`,
+      metric: this.stateMachine.metricFailed({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -350,16 +371,18 @@ function acknowledgeInvokeWildcards(stateMachine: sfn.StateMachine, functions: l
   );
 }
 
+/** The ids of the saga's own states and resources, which a step name must not take. */
 const RESERVED_NAMES = new Set([
   'Compensated',
+  'Completed',
   'Succeeded',
-  'FailedAndCompensated',
+  'SucceededAfterCompensation',
   'OnSuccess',
   'OnCompensated',
   'Logs',
   'StateMachine',
   'FailedExecutionsAlarm',
-  'UnrecoveredFailures',
+  'TimedOutExecutionsAlarm',
 ]);
 
 function validate(props: SagaProps): void {

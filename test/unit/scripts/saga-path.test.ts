@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { describePath, sagaPath } from '../../../scripts/lib/saga.js';
+import { describeEnd, describePath, sagaEnd, sagaPath } from '../../../scripts/lib/saga.js';
 
 /** The history of one Task state: entered, `attempts` schedules, exited with `output`. */
 function task(name: string, output: unknown, attempts = 1): HistoryEvent[] {
@@ -47,5 +47,57 @@ describe('describePath', () => {
   it('says a settle found the step had happened', () => {
     const runs = sagaPath(task('SettleConfirmOrder', { settlements: { ConfirmOrder: { outcome: 'OK' } } }));
     expect(describePath(runs)).toBe('settle ConfirmOrder: it happened ✔');
+  });
+});
+
+describe('sagaEnd', () => {
+  it('reads a confirmed order from a SUCCEEDED execution’s output', () => {
+    expect(sagaEnd({ status: 'SUCCEEDED', output: '{"outcome":"CONFIRMED"}' })).toEqual({
+      outcome: 'CONFIRMED',
+    });
+  });
+
+  it('reads a cancellation, with its step and reason, from a SUCCEEDED execution’s output', () => {
+    const output = JSON.stringify({
+      outcome: 'CANCELLED',
+      step: 'AuthorizePayment',
+      reason: 'PAYMENT_DECLINED',
+    });
+
+    expect(sagaEnd({ status: 'SUCCEEDED', output })).toEqual({
+      outcome: 'CANCELLED',
+      step: 'AuthorizePayment',
+      reason: 'PAYMENT_DECLINED',
+    });
+  });
+
+  it('reads a FAILED execution as FAILED with its error and cause, whatever its output', () => {
+    expect(
+      sagaEnd({ status: 'FAILED', error: 'CompensationFailed', cause: 'Compensating X failed' }),
+    ).toEqual({
+      outcome: 'FAILED',
+      error: 'CompensationFailed',
+      cause: 'Compensating X failed',
+    });
+  });
+
+  it('says SUCCEEDED for a succeeded execution whose output names no outcome', () => {
+    expect(sagaEnd({ status: 'SUCCEEDED', output: '{}' }).outcome).toBe('SUCCEEDED');
+  });
+});
+
+describe('describeEnd', () => {
+  it.each([
+    [{ outcome: 'CONFIRMED' }, 'CONFIRMED'],
+    [
+      { outcome: 'CANCELLED', step: 'ReserveStock', reason: 'OUT_OF_STOCK' },
+      'CANCELLED (OUT_OF_STOCK at ReserveStock)',
+    ],
+    [
+      { outcome: 'FAILED', error: 'CompensationFailed', cause: 'undo failed' },
+      'FAILED (CompensationFailed: undo failed)',
+    ],
+  ])('describes %j as %s', (end, text) => {
+    expect(describeEnd(end)).toBe(text);
   });
 });
