@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
+import { withCorrelation } from './log-context.js';
 import { logger } from './powertools.js';
 
 export interface IdempotentStepOptions {
@@ -27,15 +28,18 @@ export function idempotentStep<TSchema extends z.ZodMiniType, TResult>(
   return async (event, context) => {
     config.registerLambdaContext(context);
     logger.addContext(context);
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) {
-      const reason = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-      logger.error('Step input rejected', { reason });
-      throw new Error(`step input is invalid: ${reason}`);
-    }
-    await injectFault(`${context.awsRequestId}`, () => context.getRemainingTimeInMillis());
-    return once(parsed.data);
+    // The saga state carries the OrderPlaced's metadata: every line of the step names the flow.
+    return withCorrelation(event, async () => {
+      const parsed = schema.safeParse(event);
+      if (!parsed.success) {
+        const reason = parsed.error.issues
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
+        logger.error('Step input rejected', { reason });
+        throw new Error(`step input is invalid: ${reason}`);
+      }
+      await injectFault(`${context.awsRequestId}`, () => context.getRemainingTimeInMillis());
+      return once(parsed.data);
+    });
   };
 }

@@ -12,6 +12,7 @@ import { type DeadLetterSink, SqsDeadLetterSink } from './dead-letter.js';
 import { PoisonMessageError, TransientError } from './errors.js';
 import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
+import { withCorrelation } from './log-context.js';
 import { logger, metrics } from './powertools.js';
 
 /** Where every event keeps the key consumers de-duplicate on (see events/envelope.ts). */
@@ -95,27 +96,30 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
       await reject(record, parsed.reason);
       return;
     }
-    try {
-      // Keyed by delivery attempt, so a redelivery draws again (as a real transient fault would).
-      await injectFault(`${record.messageId}:${record.attributes.ApproximateReceiveCount}`, remainingMs);
-      // A record started at the deadline is killed mid-way and leaves an idempotency record
-      // in progress with no expiry (no time left to give it): leave it for the retry instead.
-      if (remainingMs() < START_MARGIN_MS)
-        throw new TransientError(`only ${remainingMs()} ms left: not starting this record`);
-      await handleOnce(parsed.event);
-    } catch (error) {
-      // The logic proved the record can never succeed (e.g. its execution name belongs to
-      // another order): dead-letter it with the reason now rather than after every retry.
-      if (error instanceof PoisonMessageError) {
-        await reject(record, error.reason);
-        return;
+    // Every line logged while this record is handled names its order and flow.
+    await withCorrelation(parsed.event, async () => {
+      try {
+        // Keyed by delivery attempt, so a redelivery draws again (as a real transient fault would).
+        await injectFault(`${record.messageId}:${record.attributes.ApproximateReceiveCount}`, remainingMs);
+        // A record started at the deadline is killed mid-way and leaves an idempotency record
+        // in progress with no expiry (no time left to give it): leave it for the retry instead.
+        if (remainingMs() < START_MARGIN_MS)
+          throw new TransientError(`only ${remainingMs()} ms left: not starting this record`);
+        await handleOnce(parsed.event);
+      } catch (error) {
+        // The logic proved the record can never succeed (e.g. its execution name belongs to
+        // another order): dead-letter it with the reason now rather than after every retry.
+        if (error instanceof PoisonMessageError) {
+          await reject(record, error.reason);
+          return;
+        }
+        // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
+        logger.warn('Record failed; it will be retried', { messageId: record.messageId, error });
+        metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
+        throw error;
       }
-      // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
-      logger.warn('Record failed; it will be retried', { messageId: record.messageId, error });
-      metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
-      throw error;
-    }
-    metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
+      metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
+    });
   };
 
   const reject = async (record: SQSRecord, reason: string): Promise<void> => {
