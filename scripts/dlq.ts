@@ -47,13 +47,16 @@ runMain(async () => {
       return;
     }
     const rows = statuses.map((s) => [
+      s.queue.shortName,
       s.queue.name,
       KIND_LABELS[s.queue.kind] + (s.queue.fifo ? ' (FIFO)' : ''),
       s.depth.inFlight > 0 ? `${s.depth.visible} (+${s.depth.inFlight} in flight)` : String(s.depth.visible),
       s.oldestAgeMs === undefined ? '-' : formatAge(s.oldestAgeMs),
       redriveTarget(s.queue),
     ]);
-    console.log(formatTable(['DEAD-LETTER QUEUE', 'KIND', 'DEPTH', 'OLDEST', 'REDRIVES TO'], rows));
+    console.log(
+      formatTable(['NAME', 'DEAD-LETTER QUEUE OF', 'KIND', 'DEPTH', 'OLDEST', 'REDRIVES TO'], rows),
+    );
     const waiting = statuses.filter((s) => s.depth.visible + s.depth.inFlight > 0);
     console.log(
       waiting.length === 0
@@ -81,7 +84,7 @@ runMain(async () => {
   }
   const now = Date.now();
   console.log(
-    `${queue.name} (${KIND_LABELS[queue.kind]}${queue.fifo ? ', FIFO' : ''}): ${depth.visible} waiting` +
+    `${queue.shortName} (${queue.name}, ${KIND_LABELS[queue.kind]}${queue.fifo ? ', FIFO' : ''}): ${depth.visible} waiting` +
       `${depth.inFlight > 0 ? `, ${depth.inFlight} in flight` : ''}; showing ${messages.length}, oldest first`,
   );
   console.log(`  ${queue.url}`);

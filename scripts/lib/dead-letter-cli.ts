@@ -22,14 +22,16 @@ Lists and reads the dead-letter queues of the deployed app (stacks OrderEvents,
 OrderNotifications, OrderFulfilment) without taking anything out of them.
 
 Commands:
-  list              every dead-letter queue: kind, depth, age of the oldest message,
-                    where a redrive sends its messages
+  list              every dead-letter queue: its short name, kind, depth, age of the oldest
+                    message, where a redrive sends its messages
   peek <queue>      up to N messages, oldest first: sent time, receive count, why it was
                     dead-lettered (the failureReason attribute, else "retries exhausted")
                     and the start of the body
 
-<queue> is a name from 'list' (e.g. OrderNotifications/EmailQueue), a unique part of one
-(e.g. email), or the queue's URL or ARN.
+<queue> is a short name from 'list': stack and queue, e.g. notifications/email,
+events/analytics, notifications/analytics. The queue part alone is enough where no other
+queue has it (email, status; not analytics, which both stacks have). Also accepted: the
+queue's name (OrderNotifications/EmailQueue), a unique part of a name, its URL or ARN.
 
 Options:
   -n, --max <N>     peek: how many messages, 1-100 (default 10)
@@ -48,6 +50,7 @@ every message.
 Examples:
   npm run dlq -- list
   npm run dlq -- peek email -n 5
+  npm run dlq -- peek events/analytics
   npm run redrive -- --help         to move messages back`;
 
 export type DlqCommand =
@@ -123,8 +126,9 @@ Moves dead-lettered messages back to where they failed. Fix the cause first (npm
 peek <queue> says why each message failed), then redrive.
 
 What to redrive:
-  <queue>          one queue DLQ (a name from \`npm run dlq -- list\`, a unique part of it, or
-                   its URL): back to its source queue
+  <queue>          one queue DLQ (a short name from \`npm run dlq -- list\`, e.g.
+                   notifications/email or just email, events/analytics; or its name or
+                   URL): back to its source queue
   --all            every queue DLQ that holds messages, each back to its source queue
   --bus-dlq        every EventBridge target DLQ, or only <queue>: each message body is the
                    event EventBridge could not deliver; it is put back on its bus with

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
 import { CDK_OUT, ROOT } from './paths.js';
+import { qualifiedName, resourceName } from './resource-names.js';
 
 /**
  * Finds every dead-letter queue of the deployed app and what feeds it, and reads them without
@@ -50,8 +51,10 @@ export interface QueueRef {
 }
 
 export interface DeadLetterQueue {
-  /** Short name: the meaningful part of the construct path, e.g. `OrderNotifications/EmailQueue`. */
+  /** The meaningful part of the construct path, e.g. `OrderNotifications/EmailQueue`. */
   readonly name: string;
+  /** What a user types: stack and queue short names, e.g. `notifications/email`, `events/analytics`. */
+  readonly shortName: string;
   /** Full construct path (or `stack/logicalId` when the template has no path metadata). */
   readonly path: string;
   readonly stackName: string;
@@ -288,7 +291,7 @@ export async function discoverDeadLetterQueues(
     }
   }
 
-  const found: Omit<DeadLetterQueue, 'name'>[] = [];
+  const found: Omit<DeadLetterQueue, 'name' | 'shortName'>[] = [];
   for (const q of queues) {
     const queueSources = sources.get(q.arn);
     const snsUse = sns.get(q.arn);
@@ -315,8 +318,8 @@ export async function discoverDeadLetterQueues(
       usedBy: [...(queueSources ? [] : (ruleUse?.usedBy ?? snsUse?.usedBy ?? []))],
     });
   }
-  const order = (q: Omit<DeadLetterQueue, 'name'>) => stacks.indexOf(q.stackName);
-  return withShortNames(found).sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+  const order = (q: DeadLetterQueue) => stacks.indexOf(q.stackName);
+  return withNames(found).sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
 }
 
 async function describe(cfn: CloudFormationLike, stackName: string) {
@@ -350,23 +353,31 @@ function busName(nameOrArn: string): string {
 const stripResource = (cdkPath: string) => cdkPath.replace(/\/Resource$/, '');
 
 /**
- * The meaningful part of a construct path: `OrderNotifications/EmailQueue/DeadLetterQueue/Resource`
- * → `OrderNotifications/EmailQueue`, `OrderEvents/Orders/DeadLetterQueue/Resource` → `OrderEvents/Orders`.
+ * A dead-letter queue's name: the resource it serves, e.g.
+ * `OrderNotifications/EmailQueue/DeadLetterQueue/Resource` → `OrderNotifications/EmailQueue`,
+ * `OrderEvents/Orders/DeadLetterQueue/Resource` → `OrderEvents/Orders`.
  */
-export function shortName(cdkPath: string): string {
-  const parts = stripResource(cdkPath).split('/');
-  if (parts.length > 2 && /DeadLetterQueue$/.test(parts[parts.length - 1] ?? '')) parts.pop();
+export function deadLetterName(cdkPath: string): string {
+  const parts = resourceName(cdkPath).split('/');
+  if (parts.length > 2 && /DeadLetterQueue$/.test(parts.at(-1) ?? '')) parts.pop();
   return parts.join('/');
 }
 
-/** Short names, falling back to the full path where two would collide. */
-function withShortNames(found: readonly Omit<DeadLetterQueue, 'name'>[]): DeadLetterQueue[] {
+/** Names and short names; where two queues would share one, the longer form instead. */
+function withNames(found: readonly Omit<DeadLetterQueue, 'name' | 'shortName'>[]): DeadLetterQueue[] {
+  const names = unshared(
+    found.map((q) => deadLetterName(q.path)),
+    (i) => stripResource(found[i]?.path ?? ''),
+  );
+  const shortNames = unshared(names.map(qualifiedName), (i) => names[i] ?? '');
+  return found.map((q, i) => ({ name: names[i] ?? q.path, shortName: shortNames[i] ?? q.path, ...q }));
+}
+
+/** Each value, or its fallback where several values are equal. */
+function unshared(values: readonly string[], fallback: (index: number) => string): string[] {
   const counts = new Map<string, number>();
-  for (const q of found) counts.set(shortName(q.path), (counts.get(shortName(q.path)) ?? 0) + 1);
-  return found.map((q) => ({
-    name: (counts.get(shortName(q.path)) ?? 0) > 1 ? stripResource(q.path) : shortName(q.path),
-    ...q,
-  }));
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return values.map((v, i) => ((counts.get(v) ?? 0) > 1 ? fallback(i) : v));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -377,26 +388,48 @@ export class QueueChoiceError extends Error {
   override readonly name = 'QueueChoiceError';
 }
 
-/** A queue by its short name, a URL or ARN, its SQS name, or a substring of one short name. */
+/**
+ * A queue by its short name (`events/analytics`), the queue part of it alone where no other
+ * queue shares that (`email`), its name (`OrderNotifications/EmailQueue`), URL, ARN or SQS
+ * name, or a part of a name or short name that only one queue has.
+ */
 export function resolveQueue(queues: readonly DeadLetterQueue[], query: string): DeadLetterQueue {
   const wanted = query.trim().toLowerCase();
   const exact = queues.find(
     (q) =>
+      q.shortName === wanted ||
       q.name.toLowerCase() === wanted ||
       q.url === query ||
       q.arn === query ||
       q.url.split('/').pop() === query,
   );
   if (exact) return exact;
-  const partial = queues.filter((q) => q.name.toLowerCase().includes(wanted));
-  if (partial.length === 1 && partial[0]) return partial[0];
-  const list = (qs: readonly DeadLetterQueue[]) => qs.map((q) => `  ${q.name}`).join('\n');
-  if (partial.length > 1) {
-    throw new QueueChoiceError(`'${query}' matches ${partial.length} dead-letter queues:\n${list(partial)}`);
-  }
+  const choose = (candidates: readonly DeadLetterQueue[], verb: string) => {
+    if (candidates.length === 1 && candidates[0]) return candidates[0];
+    if (candidates.length === 0) return undefined;
+    throw new QueueChoiceError(
+      `'${query}' ${verb} ${candidates.length} dead-letter queues; name one of them:\n${queueList(candidates)}`,
+    );
+  };
+  const found =
+    choose(
+      queues.filter((q) => q.shortName.split('/').pop() === wanted),
+      'names',
+    ) ??
+    choose(
+      queues.filter((q) => q.name.toLowerCase().includes(wanted) || q.shortName.includes(wanted)),
+      'matches',
+    );
+  if (found) return found;
   throw new QueueChoiceError(
-    `no dead-letter queue matches '${query}'. Valid names (a unique part of one is enough):\n${list(queues)}`,
+    `no dead-letter queue matches '${query}'. Valid names (a unique part of one is enough):\n${queueList(queues)}`,
   );
+}
+
+/** One line per queue: the short name to type, then the queue's name. */
+function queueList(queues: readonly DeadLetterQueue[]): string {
+  const width = Math.max(...queues.map((q) => q.shortName.length));
+  return queues.map((q) => `  ${q.shortName.padEnd(width)}  ${q.name}`.trimEnd()).join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { resourceName, shortName } from './cost/app-structure.js';
 import { clientConfig, emulatorEnv } from './emulator.js';
 import type { TemplateResource } from './emulator-bridge.js';
+import { resourceName, shortName } from './resource-names.js';
 import { type Summary, summarize } from './stats.js';
 
 /** How long one function's invocations ran, from the REPORT lines of its log group. */

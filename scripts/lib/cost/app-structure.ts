@@ -8,6 +8,7 @@ import { OrderEventsStack } from '../../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../../../lib/stacks/order-notifications-stack.js';
 import { logicalIdOfToken, parseDefinitionString, type StateMachineDefinition } from '../asl.js';
+import { resourceName } from '../resource-names.js';
 
 /** The app variants the cost model compares; each is synthesized as it would deploy. */
 export interface AppVariant {
@@ -141,23 +142,6 @@ export function synthesizeApp(variant: AppVariant = DEFAULT_VARIANT): Synthesize
     rmSync(outdir, { recursive: true, force: true });
   }
 }
-
-/** L2 constructs' own ids, dropped from names: `EmailQueue/Queue` is the EmailQueue. */
-const GENERIC_IDS = new Set(['Resource', 'Function', 'Queue', 'Rule', 'Topic', 'StateMachine', 'Table']);
-
-/**
- * A resource's name: its construct path without the generic tail, e.g.
- * `OrderNotifications/EmailNotifier/Function/Resource` → `OrderNotifications/EmailNotifier`,
- * `OrderEvents/Orders/FraudReview/Rule/Resource` → `OrderEvents/Orders/FraudReview`.
- */
-export function resourceName(path: string): string {
-  const segments = path.split('/');
-  while (segments.length > 2 && GENERIC_IDS.has(segments.at(-1) ?? '')) segments.pop();
-  return segments.join('/');
-}
-
-/** The last segment of a name: what assumptions are keyed by (`FraudReview`, `EmailNotifier`). */
-export const shortName = (name: string): string => name.split('/').at(-1) ?? name;
 
 const nameFrom = (resource: Resource, logicalId: string): string => {
   const path = resource.Metadata?.['aws:cdk:path'];

@@ -1,6 +1,6 @@
 import { traceExecution } from '../asl.js';
+import { shortName } from '../resource-names.js';
 import type { AppStructure, FunctionInfo, RuleInfo, StateMachineInfo } from './app-structure.js';
-import { shortName } from './app-structure.js';
 import type { Assumptions } from './assumptions.js';
 import {
   batching,

@@ -1,4 +1,4 @@
-import { shortName } from './app-structure.js';
+import { shortName } from '../resource-names.js';
 import { type Assumptions, WHY } from './assumptions.js';
 import { count, markdownTable, percent, usd } from './format.js';
 import type { CostReport } from './model.js';

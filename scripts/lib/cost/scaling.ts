@@ -1,6 +1,6 @@
 import * as path from 'node:path';
+import { shortName } from '../resource-names.js';
 import type { AppStructure } from './app-structure.js';
-import { shortName } from './app-structure.js';
 import type { Assumptions } from './assumptions.js';
 import { SECONDS_PER_MONTH } from './billing.js';
 import { count, markdownTable, percent } from './format.js';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CloudFormationLike,
   type DeadLetterQueue,
+  deadLetterName,
   discoverDeadLetterQueues,
   failureReasonOf,
   formatAge,
@@ -12,9 +13,28 @@ import {
   QueueChoiceError,
   resolveQueue,
   type StackTemplate,
-  shortName,
 } from '../../../scripts/lib/dead-letters.js';
+import { qualifiedName } from '../../../scripts/lib/resource-names.js';
 import { FakeClock, FakeSqs, queueArn, queueUrl } from '../support/fake-sqs.js';
+
+/** CloudFormation answering DescribeStackResources with `[logical id, type, physical id]` per stack. */
+function fakeCloudFormation(deployed: Record<string, [string, string, string][]>): CloudFormationLike {
+  return {
+    async send(command: DescribeStackResourcesCommand) {
+      const stack = deployed[command.input.StackName ?? ''];
+      if (!stack) throw new Error(`Stack with id ${command.input.StackName} does not exist`);
+      return {
+        StackResources: stack.map(([LogicalResourceId, ResourceType, PhysicalResourceId]) => ({
+          LogicalResourceId,
+          ResourceType,
+          PhysicalResourceId,
+        })),
+      };
+    },
+  } as unknown as CloudFormationLike;
+}
+
+const path = (p: string) => ({ 'aws:cdk:path': p });
 
 /** Two stacks like the app's: a ReliableQueue, an SNS subscription DLQ, a rule DLQ across stacks. */
 function app() {
@@ -42,21 +62,7 @@ function app() {
       ['Topic', 'AWS::SNS::Topic', 'arn:aws:sns:us-east-1:123456789012:Outcomes'],
     ],
   };
-  const cfn = {
-    async send(command: DescribeStackResourcesCommand) {
-      const stack = deployed[command.input.StackName ?? ''];
-      if (!stack) throw new Error(`Stack with id ${command.input.StackName} does not exist`);
-      return {
-        StackResources: stack.map(([LogicalResourceId, ResourceType, PhysicalResourceId]) => ({
-          LogicalResourceId,
-          ResourceType,
-          PhysicalResourceId,
-        })),
-      };
-    },
-  } as unknown as CloudFormationLike;
-
-  const path = (p: string) => ({ 'aws:cdk:path': p });
+  const cfn = fakeCloudFormation(deployed);
   const templates: StackTemplate[] = [
     {
       stackName: 'OrderEvents',
@@ -174,10 +180,46 @@ describe('discovering the dead-letter queues', () => {
       },
     });
     expect(found.map((q) => q.name)).toEqual(Object.keys(summary)); // stack order, then name
+    expect(found.map((q) => q.shortName)).toEqual([
+      'events/orders',
+      'events/work',
+      'notifications/email',
+      'notifications/outcomes',
+      'notifications/outcomes-route',
+    ]);
     expect(found.find((q) => q.name === 'OrderEvents/Orders')?.usedBy).toEqual([
       'OrderEvents/Orders/Work/Rule',
     ]);
     expect(warnings).toEqual(['not deployed, skipped: OrderFulfilment']);
+  });
+
+  it('falls back to the name where two queues would share a short name', async () => {
+    const sqs = new FakeSqs(new FakeClock());
+    const deployed: [string, string, string][] = [];
+    const resources: Record<string, StackTemplate['resources'][string]> = {};
+    for (const id of ['Work', 'WorkQueue']) {
+      sqs.addQueue(id, `${id}-dlq`);
+      sqs.addQueue(`${id}-dlq`);
+      deployed.push(
+        [id, 'AWS::SQS::Queue', queueUrl(id)],
+        [`${id}Dlq`, 'AWS::SQS::Queue', queueUrl(`${id}-dlq`)],
+      );
+      resources[`${id}Dlq`] = {
+        Type: 'AWS::SQS::Queue',
+        Metadata: path(`OrderEvents/${id}/DeadLetterQueue/Resource`),
+      };
+    }
+
+    const found = await discoverDeadLetterQueues(
+      { cfn: fakeCloudFormation({ OrderEvents: deployed }), sqs: sqs.asClient() },
+      { stacks: ['OrderEvents'], templates: () => [{ stackName: 'OrderEvents', resources, outputs: {} }] },
+    );
+
+    expect(found.map((q) => [q.name, q.shortName])).toEqual([
+      ['OrderEvents/Work', 'OrderEvents/Work'],
+      ['OrderEvents/WorkQueue', 'OrderEvents/WorkQueue'],
+    ]);
+    expect(resolveQueue(found, 'orderevents/work').name).toBe('OrderEvents/Work');
   });
 
   it('fails when none of the stacks is deployed', async () => {
@@ -190,21 +232,23 @@ describe('discovering the dead-letter queues', () => {
     ).rejects.toThrow(/none of the stacks Nope is deployed/);
   });
 
-  it('shortens construct paths to their meaningful part', () => {
-    expect(shortName('OrderNotifications/EmailQueue/DeadLetterQueue/Resource')).toBe(
+  it('names a dead-letter queue after the resource it serves', () => {
+    expect(deadLetterName('OrderNotifications/EmailQueue/DeadLetterQueue/Resource')).toBe(
       'OrderNotifications/EmailQueue',
     );
-    expect(shortName('OrderNotifications/OrderOutcomes/DeliveryDeadLetterQueue/Resource')).toBe(
+    expect(deadLetterName('OrderNotifications/OrderOutcomes/DeliveryDeadLetterQueue/Resource')).toBe(
       'OrderNotifications/OrderOutcomes',
     );
-    expect(shortName('OrderEvents/Orders/DeadLetterQueue/Resource')).toBe('OrderEvents/Orders');
-    expect(shortName('Stack/MyOwnDlq/Resource')).toBe('Stack/MyOwnDlq');
+    expect(deadLetterName('OrderEvents/Orders/DeadLetterQueue/Resource')).toBe('OrderEvents/Orders');
+    expect(deadLetterName('Stack/MyOwnDlq/Resource')).toBe('Stack/MyOwnDlq');
+    expect(deadLetterName('Stack/Work/DeadLetterQueue/Queue/Resource')).toBe('Stack/Work');
   });
 });
 
 describe('choosing a dead-letter queue', () => {
   const q = (name: string): DeadLetterQueue => ({
     name,
+    shortName: qualifiedName(name),
     path: `${name}/DeadLetterQueue/Resource`,
     stackName: name.split('/')[0] ?? '',
     logicalId: 'X',
@@ -217,15 +261,20 @@ describe('choosing a dead-letter queue', () => {
     busNames: [],
     usedBy: [],
   });
+  // The app's names that a user is likely to type first and that more than one queue contains.
   const queues = [
+    q('OrderEvents/AnalyticsQueue'),
     q('OrderNotifications/EmailQueue'),
     q('OrderNotifications/AnalyticsQueue'),
-    q('OrderEvents/AnalyticsQueue'),
+    q('OrderNotifications/StatusQueue'),
+    q('OrderNotifications/OrderStatusStream'),
   ];
 
-  it('takes the short name, a unique part of it in any case, the URL or the ARN', () => {
+  it('takes the short name, the name, a unique part of either in any case, the URL or the ARN', () => {
+    expect(resolveQueue(queues, 'notifications/email').name).toBe('OrderNotifications/EmailQueue');
     expect(resolveQueue(queues, 'OrderNotifications/EmailQueue').name).toBe('OrderNotifications/EmailQueue');
-    expect(resolveQueue(queues, 'email').name).toBe('OrderNotifications/EmailQueue');
+    expect(resolveQueue(queues, 'EMAIL').name).toBe('OrderNotifications/EmailQueue');
+    expect(resolveQueue(queues, 'status-stream').name).toBe('OrderNotifications/OrderStatusStream');
     expect(resolveQueue(queues, queueUrl('OrderEvents-AnalyticsQueue')).name).toBe(
       'OrderEvents/AnalyticsQueue',
     );
@@ -234,16 +283,30 @@ describe('choosing a dead-letter queue', () => {
     );
   });
 
-  it('fails on an ambiguous part, naming the candidates', () => {
+  it('reaches each of two same-named queues by stack and queue short name', () => {
+    expect(resolveQueue(queues, 'events/analytics').name).toBe('OrderEvents/AnalyticsQueue');
+    expect(resolveQueue(queues, 'notifications/analytics').name).toBe('OrderNotifications/AnalyticsQueue');
+  });
+
+  it('takes a bare queue short name that no other queue has, though others contain it', () => {
+    expect(resolveQueue(queues, 'status').name).toBe('OrderNotifications/StatusQueue');
+    expect(resolveQueue(queues, 'Status').name).toBe('OrderNotifications/StatusQueue');
+  });
+
+  it('fails on a bare name two queues share, listing the qualified names to use', () => {
     expect(() => resolveQueue(queues, 'analytics')).toThrow(QueueChoiceError);
     expect(() => resolveQueue(queues, 'analytics')).toThrow(
-      /matches 2 dead-letter queues:\n {2}OrderNotifications\/AnalyticsQueue\n {2}OrderEvents\/AnalyticsQueue/,
+      /'analytics' names 2 dead-letter queues; name one of them:\n {2}events\/analytics +OrderEvents\/AnalyticsQueue\n {2}notifications\/analytics +OrderNotifications\/AnalyticsQueue$/,
     );
+  });
+
+  it('fails on a part several names contain, listing them', () => {
+    expect(() => resolveQueue(queues, 'notif')).toThrow(/'notif' matches 4 dead-letter queues/);
   });
 
   it('fails on an unknown queue, listing the valid names', () => {
     expect(() => resolveQueue(queues, 'billing')).toThrow(
-      /no dead-letter queue matches 'billing'\. Valid names.*\n {2}OrderNotifications\/EmailQueue\n/,
+      /no dead-letter queue matches 'billing'\. Valid names.*\n {2}events\/analytics +OrderEvents\/AnalyticsQueue\n/,
     );
   });
 });

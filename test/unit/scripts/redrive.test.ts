@@ -28,6 +28,7 @@ function setup(fifo = false) {
   const dlq = sqs.addQueue(`EmailQueue-dlq${suffix}`);
   const queue: DeadLetterQueue = {
     name: 'OrderNotifications/EmailQueue',
+    shortName: 'notifications/email',
     path: 'OrderNotifications/EmailQueue/DeadLetterQueue/Resource',
     stackName: 'OrderNotifications',
     logicalId: 'EmailQueueDeadLetterQueue',
@@ -381,6 +382,7 @@ describe('redriving an SNS delivery DLQ to its topic', () => {
     const sns = new FakeSns();
     const queue: DeadLetterQueue = {
       name: 'OrderNotifications/OrderStatusStream',
+      shortName: 'notifications/order-status-stream',
       path: 'OrderNotifications/OrderStatusStream/DeliveryDeadLetterQueue/Resource',
       stackName: 'OrderNotifications',
       logicalId: 'StatusDeliveryDlq',
