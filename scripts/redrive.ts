@@ -1,9 +1,12 @@
 import {
   connectClients,
   deployedBusName,
+  describeReport,
+  handleInterrupts,
   parseRedriveArgs,
   REDRIVE_USAGE,
   type RedriveCommand,
+  summarizeReports,
   UsageError,
 } from './lib/dead-letter-cli.js';
 import {
@@ -12,7 +15,6 @@ import {
   discoverDeadLetterQueues,
   KIND_LABELS,
   QueueChoiceError,
-  queueDepth,
   resolveQueue,
 } from './lib/dead-letters.js';
 import { fail, progress, runMain } from './lib/progress.js';
@@ -49,24 +51,6 @@ function select(queues: readonly DeadLetterQueue[], args: RedriveCommand): DeadL
   return [queue];
 }
 
-function describe(report: RedriveReport): string {
-  const how = report.method === 'message-move-task' ? 'SQS message move task' : "the script's mover";
-  if (report.dryRun) {
-    const w = report.waiting ?? { visible: 0, inFlight: 0 };
-    return (
-      `would move ${w.visible} message(s) to ${report.destination} with ${how}` +
-      (w.inFlight > 0 ? ` (${w.inFlight} more in flight, moved once visible again)` : '')
-    );
-  }
-  const r = report.result;
-  if (!r) return 'nothing done';
-  const parts = [`moved ${r.moved}`, `failed ${r.failed}`];
-  if (r.heldBack > 0) parts.push(`held back ${r.heldBack} (FIFO order, behind a failure)`);
-  if (r.notDeleted > 0) parts.push(`copied but not deleted ${r.notDeleted} (sent again next time)`);
-  parts.push(`left ${r.left}`);
-  return `${parts.join(', ')} (${how} → ${report.destination})`;
-}
-
 runMain(async () => {
   let args: ReturnType<typeof parseRedriveArgs>;
   try {
@@ -81,6 +65,14 @@ runMain(async () => {
   }
   const command = args;
 
+  // Ctrl-C is handled from the start: a run interrupted while it looks for the queues ends
+  // with the same message and status as one interrupted later.
+  const interrupts = handleInterrupts(
+    (message) => fail(message, 130),
+    (message) => progress.warn(message),
+  );
+  process.on('SIGINT', interrupts.onSigint);
+
   const clients = connectClients(command.aws);
   const queues = await discoverDeadLetterQueues(clients, { onWarning: (m) => progress.warn(m) });
   let selected: DeadLetterQueue[];
@@ -90,35 +82,13 @@ runMain(async () => {
     if (error instanceof UsageError || error instanceof QueueChoiceError) fail(error.message, 2);
     throw error;
   }
-  if (command.queue === undefined) {
-    // Every DLQ of the kind: skip the empty ones.
-    const depths = await Promise.all(selected.map((q) => queueDepth(clients.sqs, q.url)));
-    const empty = selected.filter((_, i) => (depths[i]?.visible ?? 0) + (depths[i]?.inFlight ?? 0) === 0);
-    selected = selected.filter((q) => !empty.includes(q));
-    if (empty.length > 0)
-      progress.info(`${empty.length} empty ${KIND_LABELS[KIND_OF_MODE[command.mode]]}(s) skipped`);
-    if (selected.length === 0) {
-      progress.ok(`Nothing to redrive: every ${KIND_LABELS[KIND_OF_MODE[command.mode]]} is empty`);
-      return;
-    }
-  }
   const defaultBus =
     command.mode === 'bus' && command.bus === undefined ? await deployedBusName(clients.cfn) : undefined;
 
-  // First Ctrl-C: finish the batch in hand (or cancel the move task) and report; second: quit.
-  const abort = new AbortController();
-  process.on('SIGINT', () => {
-    if (abort.signal.aborted) process.exit(130);
-    progress.warn('Stopping after the current batch (Ctrl-C again to quit at once)');
-    abort.abort();
-  });
-
+  const reports: RedriveReport[] = [];
   let problems = 0;
   for (const queue of selected) {
-    if (abort.signal.aborted) break;
-    progress.step(
-      `${command.dryRun ? 'Dry run: ' : ''}Redriving ${queue.name} (${KIND_LABELS[queue.kind]}) at up to ${command.rate}/s`,
-    );
+    if (interrupts.signal.aborted) break;
     let lastPrinted = 0;
     const onProgress = (p: MoveProgress) => {
       if (Date.now() - lastPrinted < 1000) return;
@@ -129,21 +99,33 @@ runMain(async () => {
       rate: command.rate,
       dryRun: command.dryRun,
       useMoveTask: !command.mover,
-      signal: abort.signal,
+      signal: interrupts.signal,
+      onStart: (waiting) => {
+        interrupts.moving();
+        progress.step(
+          `${command.dryRun ? 'Dry run: ' : ''}Redriving ${queue.name} (${KIND_LABELS[queue.kind]}): ` +
+            `${waiting.visible + waiting.inFlight} message(s) at up to ${command.rate}/s`,
+        );
+      },
       onProgress,
       onNotice: (m) => progress.info(m),
       moveTask: { timeoutMs: command.timeoutSeconds * 1000 },
       ...(command.bus ? { bus: command.bus } : {}),
       ...(defaultBus ? { defaultBus } : {}),
     });
+    reports.push(report);
     const r = report.result;
     const trouble = r ? r.failed + r.heldBack + r.notDeleted : 0;
     problems += trouble;
-    (trouble > 0 ? progress.warn : progress.ok)(`${queue.name}: ${describe(report)}`);
+    (trouble > 0 ? progress.warn : progress.ok)(`${queue.name}: ${describeReport(report)}`);
     for (const f of r?.failures.slice(0, 5) ?? []) progress.info(`  ${f.messageId}: ${f.reason}`);
     if (r && r.failures.length > 5) progress.info(`  … and ${r.failures.length - 5} more`);
   }
-  if (abort.signal.aborted)
+  // Every DLQ of a kind: one line for the whole run.
+  if (command.queue === undefined) {
+    progress.ok(summarizeReports(reports, selected.length, KIND_LABELS[KIND_OF_MODE[command.mode]]));
+  }
+  if (interrupts.signal.aborted)
     fail('interrupted: what was copied was deleted from the DLQ; re-run to go on.', 130);
   if (problems > 0) {
     fail(

@@ -4,11 +4,12 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from './emulator.js';
-import { DEFAULT_RATE, MAX_RATE } from './redrive.js';
+import { DEFAULT_RATE, MAX_RATE, type RedriveReport } from './redrive.js';
 
 /**
- * Argument parsing for `npm run dlq` and `npm run redrive`, kept apart from the scripts so that
- * it can be tested without AWS. Every problem is a UsageError: the scripts exit 2 on it.
+ * Argument parsing, report wording and Ctrl-C handling for `npm run dlq` and `npm run redrive`,
+ * kept apart from the scripts so that they can be tested without AWS. Every problem with a
+ * command line is a UsageError: the scripts exit 2 on it.
  */
 
 /** A bad command line (exit status 2). */
@@ -155,16 +156,21 @@ message attributes, minus failureReason, sourceQueueArn and originalMessageId; F
 message group, new deduplication id) and deletes from the DLQ only the messages whose copy
 the send acknowledged. A message whose copy failed stays in the DLQ.
 
-Safe to interrupt: Ctrl-C stops after the current batch (a move task is cancelled). A run
-killed between copying a message and deleting it leaves the message in the DLQ too, so a
-re-run can deliver it twice (the consumers are idempotent), but no message is ever lost.
+An empty DLQ is reported as "empty, nothing to move" and left alone (exit status 0); with
+--all, --bus-dlq or --sns-dlq each empty one says so, and a last line sums up the run.
 
-Exit status: 0 when everything selected moved, 1 when some message could not be moved (or
-was copied but not deleted), 2 for a bad command line, 130 when interrupted.
+Safe to interrupt: Ctrl-C before anything moves quits at once; once messages are moving, it
+stops after the current batch (a move task is cancelled), and a second Ctrl-C quits at once.
+A run killed between copying a message and deleting it leaves the message in the DLQ too, so
+a re-run can deliver it twice (the consumers are idempotent), but no message is ever lost.
+
+Exit status: 0 when everything selected moved (or there was nothing to move), 1 when some
+message could not be moved (or was copied but not deleted), 2 for a bad command line, 130
+when interrupted (under npm too: npm then ends itself by SIGINT, which a shell reports as 130).
 
 Examples:
   npm run redrive -- email --dry-run
-  npm run redrive -- OrderNotifications/EmailQueue --rate 50
+  npm run redrive -- notifications/analytics --rate 50
   npm run redrive -- --all
   npm run redrive -- --bus-dlq`;
 
@@ -271,4 +277,95 @@ export async function deployedBusName(cfn: CloudFormationClient): Promise<string
   const name = stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'BusName')?.OutputValue;
   if (!name) throw new Error('the OrderEvents stack has no BusName output; deploy it or pass --bus.');
   return name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the redrive prints
+
+/** The outcome of one DLQ's redrive, after its name: `empty, nothing to move`, `moved 3, ...`. */
+export function describeReport(report: RedriveReport): string {
+  if (report.empty) return 'empty, nothing to move';
+  const how = report.method === 'message-move-task' ? 'SQS message move task' : "the script's mover";
+  if (report.dryRun) {
+    const w = report.waiting;
+    return (
+      `would move ${w.visible} message(s) to ${report.destination} with ${how}` +
+      (w.inFlight > 0 ? ` (${w.inFlight} more in flight, moved once visible again)` : '')
+    );
+  }
+  const r = report.result;
+  if (!r) return 'nothing done';
+  const parts = [`moved ${r.moved}`, `failed ${r.failed}`];
+  if (r.heldBack > 0) parts.push(`held back ${r.heldBack} (FIFO order, behind a failure)`);
+  if (r.notDeleted > 0) parts.push(`copied but not deleted ${r.notDeleted} (sent again next time)`);
+  parts.push(`left ${r.left}`);
+  return `${parts.join(', ')} (${how} → ${report.destination})`;
+}
+
+/**
+ * The last line of a run over every DLQ of a kind: how many there were, how many were empty,
+ * what moved (or would), and how many an interruption left unvisited.
+ */
+export function summarizeReports(reports: readonly RedriveReport[], selected: number, kind: string): string {
+  const label = `${kind}${selected === 1 ? '' : 's'}`;
+  const empty = reports.filter((r) => r.empty).length;
+  const unvisited = selected - reports.length;
+  const tail = unvisited > 0 ? `; ${unvisited} not reached (interrupted)` : '';
+  if (empty === selected) {
+    return `Nothing to redrive: ${selected === 1 ? `the one ${label} is` : `all ${selected} ${label} are`} empty`;
+  }
+  const busy = reports.filter((r) => !r.empty);
+  const emptyPart = empty > 0 ? `; ${empty} empty` : '';
+  if (reports.some((r) => r.dryRun)) {
+    const waiting = busy.reduce((n, r) => n + r.waiting.visible + r.waiting.inFlight, 0);
+    return `Dry run: ${waiting} message(s) would move from ${busy.length} of ${selected} ${label}${emptyPart}${tail}`;
+  }
+  const moved = busy.reduce((n, r) => n + (r.result?.moved ?? 0), 0);
+  const failed = busy.reduce((n, r) => n + (r.result?.failed ?? 0), 0);
+  return (
+    `${busy.length} of ${selected} ${label} redriven: moved ${moved}${failed > 0 ? `, failed ${failed}` : ''}` +
+    `${emptyPart}${tail}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C
+
+export interface Interrupts {
+  /** Aborted by the first Ctrl-C once messages are moving: the redrive stops between batches. */
+  readonly signal: AbortSignal;
+  /** The SIGINT listener. */
+  readonly onSigint: () => void;
+  /** From now on the first Ctrl-C lets the batch in hand finish instead of quitting. */
+  moving(): void;
+}
+
+/**
+ * Ctrl-C for the redrive. Until messages start moving there is nothing to finish, so it quits
+ * at once; while they move, the first one stops the run after the current batch and a second
+ * quits at once. `quit` ends the process with exit status 130.
+ */
+export function handleInterrupts(
+  quit: (message: string) => void,
+  warn: (message: string) => void,
+): Interrupts {
+  const abort = new AbortController();
+  let moving = false;
+  return {
+    signal: abort.signal,
+    onSigint: () => {
+      if (!moving) quit('interrupted before anything moved.');
+      else if (abort.signal.aborted) {
+        quit(
+          'interrupted again: stopped at once. Re-run to go on; a message copied but not yet deleted is sent again.',
+        );
+      } else {
+        warn('Stopping after the current batch (Ctrl-C again to quit at once)');
+        abort.abort();
+      }
+    },
+    moving: () => {
+      moving = true;
+    },
+  };
 }

@@ -22,7 +22,14 @@ import {
   type SendMessageBatchRequestEntry,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, type DeadLetterQueue, queueDepth, type SqsLike } from './dead-letters.js';
+import {
+  DEAD_LETTER_ATTRIBUTES,
+  type DeadLetterQueue,
+  type QueueDepth,
+  type QueueRef,
+  queueDepth,
+  type SqsLike,
+} from './dead-letters.js';
 
 /**
  * Moves dead-lettered messages back to where they failed: a queue DLQ to its source queue
@@ -637,6 +644,8 @@ export interface RedriveOptions extends MoveOptions {
   readonly defaultBus?: string;
   /** EventBridge target DLQs: put every event on this bus, whatever the message says. */
   readonly bus?: string;
+  /** Told once the DLQ is known to hold messages, before anything moves (not for an empty one). */
+  readonly onStart?: (waiting: QueueDepth) => void;
   /** Told about choices made on the way (e.g. falling back to the script's mover). */
   readonly onNotice?: (message: string) => void;
   /** Options for the move task's polling. */
@@ -647,25 +656,43 @@ export type RedriveMethod = 'message-move-task' | 'mover';
 
 export interface RedriveReport {
   readonly queue: DeadLetterQueue;
-  readonly method: RedriveMethod;
+  /** How the messages moved (or would move); undefined when the DLQ was empty. */
+  readonly method?: RedriveMethod;
   /** Where the messages go, in words. */
   readonly destination: string;
   readonly dryRun: boolean;
-  /** Dry run: how many are waiting (visible) and in flight. */
-  readonly waiting?: { readonly visible: number; readonly inFlight: number };
+  /** Nothing was visible or in flight: nothing was (or would be) moved, nothing was asked of SQS. */
+  readonly empty: boolean;
+  /** How many were waiting (visible) and in flight when the redrive started. */
+  readonly waiting: QueueDepth;
   readonly result?: MoveResult;
   /** The move task's final status (method message-move-task). */
   readonly taskStatus?: string;
 }
 
-/** Redrive one dead-letter queue the way its kind requires. */
-export async function redrive(
-  clients: RedriveClients,
-  queue: DeadLetterQueue,
-  options: RedriveOptions = {},
-): Promise<RedriveReport> {
-  const rate = checkRate(options.rate ?? DEFAULT_RATE);
-  if (queue.kind === 'queue') return redriveQueue(clients.sqs, queue, { ...options, rate });
+/** Where a DLQ's messages go back to, checked before anything is read. */
+interface Route {
+  readonly destination: string;
+  readonly deliver: Deliver;
+  /** Queue DLQs: the source queue, for a message move task. */
+  readonly source?: QueueRef;
+}
+
+function routeOf(clients: RedriveClients, queue: DeadLetterQueue, options: RedriveOptions): Route {
+  if (queue.kind === 'queue') {
+    const [source, ...others] = queue.sourceQueues;
+    if (!source) throw new Error(`${queue.name} is not the dead-letter queue of any queue.`);
+    if (others.length > 0) {
+      throw new Error(
+        `${queue.name} is the dead-letter queue of ${queue.sourceQueues.length} queues; redrive needs exactly one source.`,
+      );
+    }
+    return {
+      destination: source.url.split('/').pop() ?? source.url,
+      deliver: toQueue(clients.sqs, source.url, queue.fifo),
+      source,
+    };
+  }
   if (queue.kind === 'eventbridge-target') {
     if (!clients.eventBridge) throw new Error('redriving to a bus needs an EventBridge client.');
     // Each event goes back to the bus of the rule that dead-lettered it (RULE_ARN), else to the
@@ -676,95 +703,96 @@ export async function redrive(
         `no bus is known for ${queue.name} (its rules use ${queue.busNames.length}); pass one.`,
       );
     }
-    const destination = options.bus ? `bus ${options.bus}` : `bus ${fallback} (or the bus its rule names)`;
-    return runMover(clients.sqs, queue, toBus(clients.eventBridge, fallback ?? '', options.bus), {
-      ...options,
-      rate,
-      destination,
-    });
+    return {
+      destination: options.bus ? `bus ${options.bus}` : `bus ${fallback} (or the bus its rule names)`,
+      deliver: toBus(clients.eventBridge, fallback ?? '', options.bus),
+    };
   }
   if (!clients.sns) throw new Error('redriving to a topic needs an SNS client.');
   if (queue.topicArns.length === 0) throw new Error(`no topic is known to dead-letter into ${queue.name}.`);
-  return runMover(clients.sqs, queue, toTopic(clients.sns, queue.topicArns, queue.fifo), {
-    ...options,
-    rate,
+  return {
     destination: queue.topicArns.map((t) => `topic ${t.split(':').pop()}`).join(', '),
-  });
+    deliver: toTopic(clients.sns, queue.topicArns, queue.fifo),
+  };
 }
 
-async function runMover(
-  sqs: SqsLike,
+/**
+ * Redrive one dead-letter queue the way its kind requires. An empty one (nothing visible or in
+ * flight) is reported as such at once: no move task is probed or started, nothing is received.
+ */
+export async function redrive(
+  clients: RedriveClients,
   queue: DeadLetterQueue,
-  deliver: Deliver,
-  options: RedriveOptions & { destination: string },
+  options: RedriveOptions = {},
 ): Promise<RedriveReport> {
-  const base = { queue, method: 'mover' as const, destination: options.destination };
-  if (options.dryRun) return { ...base, dryRun: true, waiting: await queueDepth(sqs, queue.url) };
-  return { ...base, dryRun: false, result: await transfer(sqs, queue.url, deliver, options) };
+  const rate = checkRate(options.rate ?? DEFAULT_RATE);
+  const route = routeOf(clients, queue, options);
+  const waiting = await queueDepth(clients.sqs, queue.url);
+  const base = { queue, destination: route.destination, dryRun: options.dryRun ?? false, waiting };
+  if (waiting.visible + waiting.inFlight === 0) return { ...base, empty: true };
+  options.onStart?.(waiting);
+  const ready = { ...base, empty: false };
+  if (route.source && (options.useMoveTask ?? true)) {
+    const task = await moveTaskRedrive(clients.sqs, queue, route.source, ready, { ...options, rate });
+    if (task) return task;
+  }
+  if (options.dryRun) return { ...ready, method: 'mover' };
+  return {
+    ...ready,
+    method: 'mover',
+    result: await transfer(clients.sqs, queue.url, route.deliver, { ...options, rate }),
+  };
 }
 
-async function redriveQueue(
+/**
+ * A queue DLQ through an SQS message move task; undefined where the endpoint has none (the
+ * caller then uses the mover).
+ */
+async function moveTaskRedrive(
   sqs: SqsLike,
   queue: DeadLetterQueue,
+  source: QueueRef,
+  ready: Omit<RedriveReport, 'method'>,
   options: RedriveOptions & { rate: number },
-): Promise<RedriveReport> {
-  const [source, ...others] = queue.sourceQueues;
-  if (!source) throw new Error(`${queue.name} is not the dead-letter queue of any queue.`);
-  if (others.length > 0) {
-    throw new Error(
-      `${queue.name} is the dead-letter queue of ${queue.sourceQueues.length} queues; redrive needs exactly one source.`,
-    );
-  }
-  const destination = source.url.split('/').pop() ?? source.url;
-  const useMoveTask = options.useMoveTask ?? true;
+): Promise<RedriveReport | undefined> {
   if (options.dryRun) {
-    const native = useMoveTask && (await messageMoveTasksSupported(sqs, queue.arn));
-    return {
-      queue,
-      method: native ? 'message-move-task' : 'mover',
-      destination,
-      dryRun: true,
-      waiting: await queueDepth(sqs, queue.url),
-    };
+    return (await messageMoveTasksSupported(sqs, queue.arn))
+      ? { ...ready, method: 'message-move-task' }
+      : undefined;
   }
-  if (useMoveTask) {
-    const before = await queueDepth(sqs, queue.url);
-    const task = await runMessageMoveTask(sqs, queue.arn, {
-      rate: options.rate,
-      destinationArn: source.arn,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...options.moveTask,
-    });
-    if (task) {
-      const after = await queueDepth(sqs, queue.url);
-      if (task.status === 'FAILED') {
-        throw new Error(
-          `the message move task from ${queue.name} failed after moving ${task.moved} of ${before.visible}: ${task.failureReason ?? 'no reason given'}`,
-        );
-      }
-      return {
-        queue,
-        method: 'message-move-task',
-        destination,
-        dryRun: false,
-        taskStatus: task.status,
-        result: {
-          moved: task.moved,
-          failed: 0,
-          heldBack: 0,
-          notDeleted: 0,
-          left: after.visible + after.inFlight,
-          failures: [],
-          interrupted: task.status === 'CANCELLED',
-        },
-      };
-    }
+  const task = await runMessageMoveTask(sqs, queue.arn, {
+    rate: options.rate,
+    destinationArn: source.arn,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...options.moveTask,
+  });
+  if (!task) {
     options.onNotice?.(
       `StartMessageMoveTask is not available at this endpoint; moving with the script's mover at ${options.rate}/s.`,
     );
+    return undefined;
   }
-  return runMover(sqs, queue, toQueue(sqs, source.url, queue.fifo), { ...options, destination });
+  if (task.status === 'FAILED') {
+    throw new Error(
+      `the message move task from ${queue.name} failed after moving ${task.moved} of ${ready.waiting.visible}: ${task.failureReason ?? 'no reason given'}`,
+    );
+  }
+  const after = await queueDepth(sqs, queue.url);
+  return {
+    ...ready,
+    method: 'message-move-task',
+    taskStatus: task.status,
+    result: {
+      moved: task.moved,
+      failed: 0,
+      heldBack: 0,
+      notDeleted: 0,
+      left: after.visible + after.inFlight,
+      failures: [],
+      interrupted: task.status === 'CANCELLED',
+    },
+  };
 }

@@ -1,8 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDlqArgs, parseRedriveArgs, UsageError } from '../../../scripts/lib/dead-letter-cli.js';
+import {
+  describeReport,
+  handleInterrupts,
+  parseDlqArgs,
+  parseRedriveArgs,
+  summarizeReports,
+  UsageError,
+} from '../../../scripts/lib/dead-letter-cli.js';
+import type { DeadLetterQueue } from '../../../scripts/lib/dead-letters.js';
 import { ROOT } from '../../../scripts/lib/paths.js';
+import type { MoveResult, RedriveReport } from '../../../scripts/lib/redrive.js';
 
 const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 // An endpoint where nothing listens: none of these command lines may get as far as calling AWS.
@@ -111,5 +120,106 @@ describe('the scripts exit 2 on a bad command line, before calling AWS', () => {
     const result = cli('dlq.ts', '--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Usage: npm run dlq -- <command>/);
+  });
+});
+
+describe('npm run redrive: what it prints', () => {
+  const queue = { name: 'OrderNotifications/EmailQueue', kind: 'queue' } as DeadLetterQueue;
+  const none = { visible: 0, inFlight: 0 };
+  const empty = (dryRun = false): RedriveReport => ({
+    queue,
+    destination: 'EmailQueue',
+    dryRun,
+    empty: true,
+    waiting: none,
+  });
+  const moved = (result: Partial<MoveResult>): RedriveReport => ({
+    queue,
+    method: 'mover',
+    destination: 'EmailQueue',
+    dryRun: false,
+    empty: false,
+    waiting: { visible: 3, inFlight: 0 },
+    result: {
+      moved: 0,
+      failed: 0,
+      heldBack: 0,
+      notDeleted: 0,
+      left: 0,
+      failures: [],
+      interrupted: false,
+      ...result,
+    },
+  });
+  const wouldMove = (visible: number, inFlight = 0): RedriveReport => ({
+    queue,
+    method: 'message-move-task',
+    destination: 'EmailQueue',
+    dryRun: true,
+    empty: false,
+    waiting: { visible, inFlight },
+  });
+
+  it('says an empty DLQ is empty, dry run or not', () => {
+    expect(describeReport(empty())).toBe('empty, nothing to move');
+    expect(describeReport(empty(true))).toBe('empty, nothing to move');
+  });
+
+  it('says what moved, and what a dry run would move and how', () => {
+    expect(describeReport(moved({ moved: 3 }))).toBe(
+      "moved 3, failed 0, left 0 (the script's mover → EmailQueue)",
+    );
+    expect(describeReport(wouldMove(2, 1))).toBe(
+      'would move 2 message(s) to EmailQueue with SQS message move task (1 more in flight, moved once visible again)',
+    );
+  });
+
+  it('sums up a run over every DLQ of a kind: empty ones, what moved, what an interruption left', () => {
+    expect(summarizeReports([empty(), empty(), empty()], 3, 'queue DLQ')).toBe(
+      'Nothing to redrive: all 3 queue DLQs are empty',
+    );
+    expect(summarizeReports([empty()], 1, 'SNS delivery DLQ')).toBe(
+      'Nothing to redrive: the one SNS delivery DLQ is empty',
+    );
+    expect(summarizeReports([empty(), moved({ moved: 3, failed: 1 }), empty()], 3, 'queue DLQ')).toBe(
+      '1 of 3 queue DLQs redriven: moved 3, failed 1; 2 empty',
+    );
+    expect(summarizeReports([empty(true), wouldMove(4, 1)], 2, 'queue DLQ')).toBe(
+      'Dry run: 5 message(s) would move from 1 of 2 queue DLQs; 1 empty',
+    );
+    expect(summarizeReports([moved({ moved: 10 })], 4, 'queue DLQ')).toBe(
+      '1 of 4 queue DLQs redriven: moved 10; 3 not reached (interrupted)',
+    );
+  });
+});
+
+describe('npm run redrive: Ctrl-C', () => {
+  function setup() {
+    const quits: string[] = [];
+    const warnings: string[] = [];
+    const interrupts = handleInterrupts(
+      (m) => quits.push(m),
+      (m) => warnings.push(m),
+    );
+    return { interrupts, quits, warnings };
+  }
+
+  it('quits at once before anything moves: there is no batch to finish', () => {
+    const { interrupts, quits } = setup();
+    interrupts.onSigint();
+    expect(quits).toEqual(['interrupted before anything moved.']);
+  });
+
+  it('once moving, lets the batch in hand finish on the first Ctrl-C and quits on the second', () => {
+    const { interrupts, quits, warnings } = setup();
+    interrupts.moving();
+
+    interrupts.onSigint();
+    expect(interrupts.signal.aborted).toBe(true);
+    expect(quits).toEqual([]);
+    expect(warnings).toEqual(['Stopping after the current batch (Ctrl-C again to quit at once)']);
+
+    interrupts.onSigint();
+    expect(quits).toEqual([expect.stringMatching(/^interrupted again: stopped at once/)]);
   });
 });

@@ -248,6 +248,52 @@ describe('redriving a queue DLQ with the script mover', () => {
     expect(sqs.queue(dlq)).toEqual(before);
   });
 
+  it.each([false, true])(
+    'reports an empty DLQ as empty, dry run %s: no move task probed or started, nothing received, no notice',
+    async (dryRun) => {
+      const { sqs, queue, pacing } = setup();
+      sqs.moveTasks = 'supported';
+      const notices: string[] = [];
+      const started: unknown[] = [];
+
+      const report = await redrive({ sqs: sqs.asClient() }, queue, {
+        ...pacing,
+        dryRun,
+        onNotice: (m) => notices.push(m),
+        onStart: (waiting) => started.push(waiting),
+      });
+
+      expect(report).toMatchObject({ empty: true, dryRun, waiting: { visible: 0, inFlight: 0 } });
+      expect(report.method).toBeUndefined();
+      expect(report.result).toBeUndefined();
+      expect(sqs.callNames).toEqual(['GetQueueAttributes']);
+      expect(notices).toEqual([]);
+      expect(started).toEqual([]);
+    },
+  );
+
+  it('does not count a DLQ whose only messages are in flight as empty', async () => {
+    const { sqs, dlq, queue, pacing } = setup();
+    sqs.put(dlq, 'a');
+    sqs.queue(dlq).forEach((m) => {
+      m.invisibleUntil = pacing.now() + 30_000;
+    });
+
+    const report = await redrive({ sqs: sqs.asClient() }, queue, { ...pacing, dryRun: true });
+
+    expect(report).toMatchObject({ empty: false, waiting: { visible: 0, inFlight: 1 } });
+  });
+
+  it('tells when a DLQ with messages starts, with how many are waiting', async () => {
+    const { sqs, dlq, queue, pacing } = setup();
+    for (const body of ['a', 'b']) sqs.put(dlq, body);
+    const started: unknown[] = [];
+
+    await redrive({ sqs: sqs.asClient() }, queue, { ...pacing, onStart: (w) => started.push(w) });
+
+    expect(started).toEqual([{ visible: 2, inFlight: 0 }]);
+  });
+
   it('refuses a DLQ with no single source queue', async () => {
     const { sqs, queue } = setup();
     await expect(redrive({ sqs: sqs.asClient() }, { ...queue, sourceQueues: [] })).rejects.toThrow(
