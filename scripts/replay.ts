@@ -1,28 +1,10 @@
-import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readOutputs } from './lib/deploy.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from './lib/emulator.js';
 import { fail, progress, runMain } from './lib/progress.js';
-import { parseTime, startReplay, waitForReplay } from './lib/replay.js';
-
-const USAGE = `Usage: npm run replay -- --from <time> --to <time> [options]
-
-Replays archived events of the orders bus onto it again; consumers absorb the repeats
-idempotently. <time> is ISO 8601 (2026-11-27T10:00:00Z), 'now', or an age: 30s, 15m, 2h, 1d.
-
-  --from <time>      start of the window (required)
-  --to <time>        end of the window (required; 'now' is fine)
-  --bus <name>       event bus name (default: the deployed OrderEvents bus)
-  --archive <name>   archive to replay from (default: the bus's only archive)
-  --rule <arn>       replay only to this rule; repeat for several (default: every rule)
-  --timeout <s>      how long to wait for the replay to finish (default 900)
-  --aws              use your AWS credentials and region instead of the local emulator
-  --help             this text
-
-Examples:
-  npm run replay -- --from 15m --to now
-  npm run replay -- --from 2026-11-27T09:00:00Z --to 2026-11-27T10:00:00Z --aws`;
+import { startReplay, waitForReplay } from './lib/replay.js';
+import { parseReplayArgs, REPLAY_USAGE } from './lib/replay-args.js';
 
 async function busArnFor(client: EventBridgeClient, busName: string): Promise<string> {
   const bus = await client.send(new DescribeEventBusCommand({ Name: busName })).catch((error: Error) => {
@@ -49,47 +31,19 @@ async function deployedBusName(aws: boolean): Promise<string> {
 }
 
 runMain(async () => {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        bus: { type: 'string' },
-        archive: { type: 'string' },
-        rule: { type: 'string', multiple: true },
-        timeout: { type: 'string', default: '900' },
-        aws: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  }
+  let parsed: ReturnType<typeof parseReplayArgs>;
   try {
-    parsed = parse();
+    parsed = parseReplayArgs(process.argv.slice(2));
   } catch (error) {
-    fail(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`, 2);
+    fail(`${error instanceof Error ? error.message : String(error)}\n\n${REPLAY_USAGE}`, 2);
   }
-  const { values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
+  if (parsed.help) {
+    console.log(REPLAY_USAGE);
     return;
   }
-  if (!values.from || !values.to) fail(`--from and --to are required.\n\n${USAGE}`, 2);
-  const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
-    fail(`--timeout must be a positive number of seconds, got '${values.timeout}'.`, 2);
-  let from: Date;
-  let to: Date;
-  try {
-    from = parseTime(values.from);
-    to = parseTime(values.to);
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error), 2);
-  }
-  if (from.getTime() >= to.getTime())
-    fail(`--from (${from.toISOString()}) must be before --to (${to.toISOString()}).`, 2);
+  const { options: values, notes } = parsed;
+  const { from, to, timeoutSeconds } = values;
+  for (const note of notes) progress.warn(note);
 
   const client = values.aws
     ? new EventBridgeClient({})
@@ -103,7 +57,7 @@ runMain(async () => {
     archiveName: values.archive,
     from,
     to,
-    ruleArns: values.rule,
+    ruleArns: values.rules,
   });
   progress.info(`replay ${replayName} started`);
   let lastState = '';
