@@ -69,6 +69,26 @@ describe('redriving dead letters on the deployed app', () => {
     expect(email.sourceQueues.map((s) => s.url)).toEqual([app.queueUrl('Email')]);
   });
 
+  it('gives every dead-letter queue a unique short name, and takes the names a user tries first', () => {
+    const shortNames = queues.map((q) => q.shortName);
+    expect(new Set(shortNames).size).toBe(shortNames.length);
+    expect(Object.fromEntries(queues.map((q) => [q.shortName, q.name]))).toMatchObject({
+      'notifications/email': 'OrderNotifications/EmailQueue',
+      'notifications/status': 'OrderNotifications/StatusQueue',
+      'notifications/analytics': 'OrderNotifications/AnalyticsQueue',
+      'events/analytics': 'OrderEvents/AnalyticsQueue',
+      'events/fraud-review': 'OrderEvents/FraudReviewQueue',
+      'events/orders': 'OrderEvents/Orders',
+      'notifications/order-outcomes': 'OrderNotifications/OrderOutcomes',
+      'fulfilment/saga-intake': 'OrderFulfilment/SagaIntakeQueue',
+    });
+    expect(resolveQueue(queues, 'status').url).toBe(app.dlqUrl('Status'));
+    expect(resolveQueue(queues, 'notifications/analytics').url).toBe(app.dlqUrl('Analytics'));
+    expect(() => resolveQueue(queues, 'analytics')).toThrow(
+      /names 2 dead-letter queues[\s\S]*events\/analytics[\s\S]*notifications\/analytics/,
+    );
+  });
+
   it('moves a message dead-lettered during an outage back to its queue: one email, nothing left in the DLQ', async () => {
     const event = orderConfirmed({ total: 45 });
     const orderId = event.detail.data.orderId;
@@ -182,18 +202,35 @@ describe('redriving dead letters on the deployed app', () => {
 
     const list = run('dlq.ts', 'list');
     expect(list.status).toBe(0);
-    expect(list.stdout).toMatch(/OrderNotifications\/LoyaltyQueue\s+queue DLQ\s+[1-9]/);
-    expect(list.stdout).toMatch(/OrderEvents\/Orders\s+EventBridge target DLQ/);
+    expect(list.stdout).toMatch(
+      /notifications\/loyalty\s+OrderNotifications\/LoyaltyQueue\s+queue DLQ\s+[1-9]/,
+    );
+    expect(list.stdout).toMatch(/events\/orders\s+OrderEvents\/Orders\s+EventBridge target DLQ/);
+    expect(list.stdout).toMatch(/events\/analytics\s+OrderEvents\/AnalyticsQueue/);
+    expect(list.stdout).toMatch(/notifications\/analytics\s+OrderNotifications\/AnalyticsQueue/);
 
     const peek = run('dlq.ts', 'peek', 'loyalty', '-n', '50');
     expect(peek.status).toBe(0);
     expect(peek.stdout).toContain(event.id); // the body excerpt starts with it
     expect(peek.stdout).toMatch(/reason: retries exhausted/);
 
-    const dryRun = run('redrive.ts', 'loyaltyqueue', '--dry-run');
+    const dryRun = run('redrive.ts', 'notifications/loyalty', '--dry-run');
     expect(dryRun.status).toBe(0);
     expect(dryRun.stderr).toMatch(/would move [1-9]\d* message/);
     expect(await holds(dlq.url, event.detail.data.orderId)).toBe(true);
+
+    const ambiguous = run('redrive.ts', 'analytics', '--dry-run');
+    expect(ambiguous.status).toBe(2);
+    expect(ambiguous.stderr).toMatch(
+      /names 2 dead-letter queues[\s\S]*events\/analytics[\s\S]*notifications\/analytics/,
+    );
+
+    // Nothing on the emulator dead-letters into a rule target's DLQ: empty once cleared.
+    await clear(resolveQueue(queues, 'fulfilment/saga-intake-route').url);
+    const empty = run('redrive.ts', '--bus-dlq', 'fulfilment/saga-intake-route', '--dry-run');
+    expect(empty.status).toBe(0);
+    expect(empty.stderr).toMatch(/OrderFulfilment\/SagaIntakeRoute: empty, nothing to move/);
+    expect(empty.stderr).not.toMatch(/would move|moved 0/);
 
     const unknown = run('redrive.ts', 'no-such-queue');
     expect(unknown.status).toBe(2);
