@@ -1,12 +1,18 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { FRAUD_REVIEW_FIELDS } from '../../lambdas/route-consumers/route-events.js';
 import { EVENT_CATALOG } from '../../lambdas/shared/events/catalog.js';
 import { toJsonSchema } from '../../lambdas/shared/events/json-schema.js';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import { EventRouter, EventSchemaRegistry } from '../patterns/event-router/index.js';
+import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
+import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
+import { lambdaEntry } from '../shared/node-function.js';
+import { serviceTable } from '../shared/tables.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
 export interface OrderEventsStackProps extends StackProps {
@@ -22,14 +28,32 @@ export const ROUTE_QUEUES = ['fraudReview', 'partner', 'giftWrap', 'promotions',
 export type RouteQueueName = (typeof ROUTE_QUEUES)[number];
 
 /**
+ * The consumer of each route queue: its construct id; its handler is the export of
+ * lambdas/route-consumers/handler.ts named like the route.
+ */
+export const ROUTE_CONSUMERS: Record<RouteQueueName, string> = {
+  fraudReview: 'FraudCaseOpener',
+  partner: 'PartnerForwarder',
+  giftWrap: 'GiftWrapMarker',
+  promotions: 'CouponRecorder',
+  analytics: 'BusAnalyticsRecorder',
+};
+
+/**
  * The `orders` event bus: archive for replay, and the content-based routes of the order
- * domain to other teams' work queues. Consumers in other stacks own their routes on `bus`
- * (the saga's intake, the notifications fan-out).
+ * domain to work queues, each read by a small idempotent consumer that leaves its effect in
+ * the route effects table (a review case, a partner forward, a gift-wrap mark, a coupon use,
+ * an analytics fact). Consumers in other stacks own their routes on `bus` (the saga's intake,
+ * the notifications fan-out).
  */
 export class OrderEventsStack extends Stack {
   public readonly router: EventRouter;
   public readonly bus: events.IEventBus;
   public readonly queues: Record<RouteQueueName, ReliableQueue>;
+  public readonly consumers: Record<RouteQueueName, QueueConsumer>;
+  /** The route consumers' effects (layout in lambdas/route-consumers/effect-keys.ts). */
+  public readonly effects: dynamodb.Table;
+  public readonly idempotency: IdempotencyTable;
 
   constructor(scope: Construct, id: string, props: OrderEventsStackProps = {}) {
     super(scope, id, props);
@@ -40,9 +64,8 @@ export class OrderEventsStack extends Stack {
     });
     this.bus = this.router.bus;
 
-    // Work queues for other teams; people drain them, so age alarms are relaxed.
-    const queue = (name: string) =>
-      new ReliableQueue(this, name, { oldestMessageAgeThreshold: Duration.hours(4), maxReceiveCount: 5 });
+    // Each queue has a consumer, so the default age alarm (5 minutes) means it fell behind.
+    const queue = (name: string) => new ReliableQueue(this, name, { maxReceiveCount: 5 });
     this.queues = {
       fraudReview: queue('FraudReviewQueue'),
       partner: queue('PartnerQueue'),
@@ -51,19 +74,24 @@ export class OrderEventsStack extends Stack {
       analytics: queue('AnalyticsQueue'),
     };
 
-    // Reviewers need the order, not the whole envelope: an input transformer slims it.
+    // Reviewers need the order's risk, not the customer's e-mail, items or address: an input
+    // transformer slims `data`. It keeps the envelope (source, detail-type, metadata), so the
+    // consumer parses a contract derived from OrderPlaced and de-duplicates on its idempotency key.
+    const field = (path: string) => events.EventField.fromPath(path);
     this.router.addRoute('FraudReview', {
       ...ORDER_ROUTES.fraudReview,
       targets: [
         {
           queue: this.queues.fraudReview.queue,
           input: events.RuleTargetInput.fromObject({
-            orderId: events.EventField.fromPath('$.detail.data.orderId'),
-            customerId: events.EventField.fromPath('$.detail.data.customerId'),
-            customerTier: events.EventField.fromPath('$.detail.data.customerTier'),
-            total: events.EventField.fromPath('$.detail.data.total'),
-            currency: events.EventField.fromPath('$.detail.data.currency'),
-            eventId: events.EventField.fromPath('$.detail.metadata.eventId'),
+            source: field('$.source'),
+            'detail-type': field('$.detail-type'),
+            detail: {
+              metadata: field('$.detail.metadata'),
+              data: Object.fromEntries(
+                Object.keys(FRAUD_REVIEW_FIELDS).map((name) => [name, field(`$.detail.data.${name}`)]),
+              ),
+            },
           }),
         },
       ],
@@ -85,6 +113,25 @@ export class OrderEventsStack extends Stack {
       targets: [{ queue: this.queues.analytics.queue }],
     });
 
+    this.idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
+    this.effects = serviceTable(this, 'RouteEffects');
+    const consumer = (name: RouteQueueName) => {
+      const c = new QueueConsumer(this, ROUTE_CONSUMERS[name], {
+        source: this.queues[name],
+        entry: lambdaEntry('route-consumers'),
+        functionProps: { handler: name },
+        idempotencyTable: this.idempotency.table,
+        environment: { ROUTE_EFFECTS_TABLE_NAME: this.effects.tableName },
+      });
+      // A conditional put is all a consumer does with the table.
+      this.effects.grant(c.function, 'dynamodb:PutItem');
+      return c;
+    };
+    this.consumers = Object.fromEntries(ROUTE_QUEUES.map((name) => [name, consumer(name)])) as Record<
+      RouteQueueName,
+      QueueConsumer
+    >;
+
     // The contracts, browsable on AWS (the local emulator has no schema registry: see
     // docs/emulator-parity.md).
     new EventSchemaRegistry(this, 'Schemas', {
@@ -103,9 +150,16 @@ export class OrderEventsStack extends Stack {
     new CfnOutput(this, 'BusName', { value: this.router.bus.eventBusName });
     new CfnOutput(this, 'BusArn', { value: this.router.bus.eventBusArn });
     new CfnOutput(this, 'RouterDlqUrl', { value: this.router.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'RouteEffectsTableName', { value: this.effects.tableName });
+    new CfnOutput(this, 'IdempotencyTableName', { value: this.idempotency.table.tableName });
     for (const name of ROUTE_QUEUES) {
       const capital = name.charAt(0).toUpperCase() + name.slice(1);
       new CfnOutput(this, `${capital}QueueUrl`, { value: this.queues[name].queue.queueUrl });
+      new CfnOutput(this, `${capital}DlqUrl`, { value: this.queues[name].deadLetterQueue.queueUrl });
+      new CfnOutput(this, `${capital}FunctionName`, { value: this.consumers[name].function.functionName });
+      new CfnOutput(this, `${capital}LogGroupName`, {
+        value: this.consumers[name].function.logGroup.logGroupName,
+      });
     }
   }
 }

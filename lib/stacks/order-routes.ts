@@ -1,15 +1,17 @@
 import type * as events from 'aws-cdk-lib/aws-events';
+import { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX } from '../../lambdas/route-consumers/route-events.js';
 import { ORDER_CANCELLED_DETAIL_TYPE } from '../../lambdas/shared/events/order-cancelled.js';
 import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../lambdas/shared/events/order-confirmed.js';
 import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 
+// What a partner channel and a gift SKU are belongs to the route consumers; the rules use the same.
+export { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX };
+
 /** Orders at or above this total always go to fraud review. */
 export const FRAUD_REVIEW_TOTAL = 1000;
 /** New customers' orders above this (and below FRAUD_REVIEW_TOTAL) go to fraud review too. */
 export const FRAUD_REVIEW_NEW_CUSTOMER_TOTAL = 500;
-export const PARTNER_CHANNEL_PREFIX = 'partner-';
-export const GIFT_SKU_SUFFIX = '-GIFT';
 export const TEST_TRAFFIC_CHANNEL = 'test';
 
 const orderPlaced = { source: [ORDERS_SOURCE], detailType: [ORDER_PLACED_DETAIL_TYPE] };

@@ -1,14 +1,20 @@
-import { Duration } from 'aws-cdk-lib';
+import { type CfnElement, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import type { EventRoute } from '../../lib/patterns/event-router/index.js';
-import { OrderEventsStack, ROUTE_QUEUES } from '../../lib/stacks/order-events-stack.js';
+import type { OpsView } from '../../lib/patterns/ops-view/index.js';
+import {
+  OrderEventsStack,
+  ROUTE_CONSUMERS,
+  ROUTE_QUEUES,
+  type RouteQueueName,
+} from '../../lib/stacks/order-events-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
 import { ORDER_ROUTES } from '../../lib/stacks/order-routes.js';
-import { createApp, ENV } from './support.js';
+import { createApp, ENV, logicalIdOfToken } from './support.js';
 
 /** An event pattern as CloudFormation takes it (`detailType` is spelled `detail-type`). */
 function inCloudFormation(pattern: events.EventPattern): Record<string, unknown> {
@@ -111,19 +117,25 @@ describe('OrderEventsStack', () => {
     );
   });
 
-  it('slims fraud-review events with an input transformer naming orderId and total', () => {
+  it('slims fraud-review data with an input transformer that keeps the envelope', () => {
     // THEN
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
         Match.objectLike({
           Arn: stack.resolve(stack.queues.fraudReview.queue.queueArn),
           InputTransformer: {
-            InputPathsMap: Match.objectLike({
+            InputPathsMap: Match.exact({
+              source: '$.source',
+              'detail-type': '$.detail-type',
+              'detail-metadata': '$.detail.metadata',
               'detail-data-orderId': '$.detail.data.orderId',
+              'detail-data-customerId': '$.detail.data.customerId',
+              'detail-data-customerTier': '$.detail.data.customerTier',
               'detail-data-total': '$.detail.data.total',
+              'detail-data-currency': '$.detail.data.currency',
             }),
             InputTemplate: Match.stringLikeRegexp(
-              '"orderId":<detail-data-orderId>.*"total":<detail-data-total>',
+              '^\\{"source":<source>,"detail-type":<detail-type>,"detail":\\{"metadata":<detail-metadata>,"data":\\{"orderId":<detail-data-orderId>,.*"total":<detail-data-total>',
             ),
           },
         }),
@@ -166,6 +178,136 @@ describe('OrderEventsStack', () => {
         maxReceiveCount: 5,
       })),
     );
+  });
+
+  /** The statements of the IAM policies attached to a route consumer's role. */
+  const statementsOf = (name: RouteQueueName) => {
+    const role = stack.consumers[name].function.role?.node.defaultChild as CfnElement;
+    const roleId = stack.getLogicalId(role);
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as unknown[]).some((r) => logicalIdOfToken(r) === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement) as Array<{ Action: unknown; Resource: unknown }>;
+  };
+  const functionOf = (name: RouteQueueName) => stack.consumers[name].function;
+
+  it('consumes every route queue, reporting batch item failures', () => {
+    // THEN
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', ROUTE_QUEUES.length);
+    for (const name of ROUTE_QUEUES) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: stack.resolve(stack.queues[name].queue.queueArn),
+        FunctionName: stack.resolve(functionOf(name).functionName),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it.each(ROUTE_QUEUES)('runs the %s export of the route consumers bundle for that queue', (name) => {
+    // THEN
+    const id = stack.getLogicalId(functionOf(name).node.defaultChild as CfnElement);
+    expect(template.findResources('AWS::Lambda::Function')[id]?.Properties?.Handler).toBe(`index.${name}`);
+    expect(stack.consumers[name].node.id).toBe(ROUTE_CONSUMERS[name]);
+  });
+
+  it.each(ROUTE_QUEUES)("sends the %s consumer's poison records to its queue's DLQ", (name) => {
+    // THEN: the DLQ named in its environment, and the right to send there
+    const dlq = stack.queues[name].deadLetterQueue;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: `index.${name}`,
+      Environment: { Variables: Match.objectLike({ DEAD_LETTER_QUEUE_URL: stack.resolve(dlq.queueUrl) }) },
+    });
+    expect(statementsOf(name)).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Resource: stack.resolve(dlq.queueArn),
+      }),
+    );
+  });
+
+  it.each(ROUTE_QUEUES)('lets the %s consumer put items in the route effects table, and names it', (name) => {
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: `index.${name}`,
+      Environment: {
+        Variables: Match.objectLike({ ROUTE_EFFECTS_TABLE_NAME: stack.resolve(stack.effects.tableName) }),
+      },
+    });
+    const onTable = statementsOf(name).filter((st) =>
+      JSON.stringify(st.Resource).includes(stack.getLogicalId(stack.effects.node.defaultChild as CfnElement)),
+    );
+    expect(onTable).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: [stack.resolve(stack.effects.tableArn)] },
+    ]);
+  });
+
+  it.each(ROUTE_QUEUES)('gives the %s consumer the idempotency table Powertools needs', (name) => {
+    // THEN
+    const table = stack.idempotency.table;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: `index.${name}`,
+      Environment: {
+        Variables: Match.objectLike({
+          IDEMPOTENCY_TABLE_NAME: stack.resolve(table.tableName),
+          IDEMPOTENCY_EXPIRY_SECONDS: '86400',
+        }),
+      },
+    });
+    expect(statementsOf(name)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      Resource: [stack.resolve(table.tableArn)],
+    });
+  });
+
+  it('keeps the route effects in a pk/sk table of its own', () => {
+    // THEN
+    const id = stack.getLogicalId(stack.effects.node.defaultChild as CfnElement);
+    expect(template.findResources('AWS::DynamoDB::Table')[id]?.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('alarms when a route queue holds a message for 5 minutes: its consumer fell behind', () => {
+    // THEN
+    for (const name of ROUTE_QUEUES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: stack.resolve(stack.queues[name].queue.queueName) }],
+        Threshold: 300,
+      });
+    }
+  });
+
+  it("sends every consumer's errors alarm to the ops topic (the ops view is built after them)", () => {
+    // THEN
+    const ops = stack.node.findChild('Operations') as OpsView;
+    for (const name of ROUTE_QUEUES) {
+      const alarm = stack.consumers[name].errorsAlarm.node.defaultChild as CfnElement;
+      expect(
+        template.findResources('AWS::CloudWatch::Alarm')[stack.getLogicalId(alarm)]?.Properties,
+      ).toMatchObject({
+        AlarmActions: [stack.resolve(ops.opsTopic.topicArn)],
+      });
+    }
+  });
+
+  it('outputs the route effects table and each route queue, dead-letter queue and consumer', () => {
+    // THEN
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs).toContain('RouteEffectsTableName');
+    for (const capital of ['FraudReview', 'Partner', 'GiftWrap', 'Promotions', 'Analytics']) {
+      expect(outputs).toEqual(
+        expect.arrayContaining([
+          `${capital}QueueUrl`,
+          `${capital}DlqUrl`,
+          `${capital}FunctionName`,
+          `${capital}LogGroupName`,
+        ]),
+      );
+    }
   });
 
   it('archives the bus', () => {
