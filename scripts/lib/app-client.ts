@@ -25,6 +25,8 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { EFFECT_KINDS, effectKeys, kindOfSortKey } from '../../lambdas/route-consumers/effect-keys.js';
+import type { RouteEffectKind } from '../../lambdas/route-consumers/route-effects.js';
 import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
 import { EventPublisher } from '../../lambdas/shared/publisher.js';
@@ -39,9 +41,19 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Effect = 'EMAIL' | 'LOYALTY' | 'ANALYTICS' | 'STATUS';
 
+/** The effect each bus route's consumer leaves (see lambdas/route-consumers/effect-keys.ts). */
+export const ROUTE_EFFECTS: Record<RouteQueueName, RouteEffectKind> = {
+  fraudReview: 'REVIEW',
+  partner: 'PARTNER',
+  giftWrap: 'GIFT_WRAP',
+  promotions: 'COUPON',
+  analytics: 'FACT',
+};
+
 /**
  * A client for the deployed notifications stack: publish to its topics, look into its queues
- * and its consumers' ledger. Used by the demo and the integration tests alike.
+ * and its consumers' ledger (and into the bus routes' queues and effects). Used by the demo and
+ * the integration tests alike.
  */
 export class AppClient {
   readonly outputs: Record<string, string>;
@@ -189,8 +201,32 @@ export class AppClient {
     return value;
   }
 
+  /** An output of a bus route: `QueueUrl`, `DlqUrl`, `FunctionName` or `LogGroupName`. */
+  private routeOutput(name: RouteQueueName, what: string): string {
+    return this.busOutput(`${name.charAt(0).toUpperCase()}${name.slice(1)}${what}`);
+  }
+
   routeQueueUrl(name: RouteQueueName): string {
-    return this.busOutput(`${name.charAt(0).toUpperCase()}${name.slice(1)}QueueUrl`);
+    return this.routeOutput(name, 'QueueUrl');
+  }
+
+  routeDlqUrl(name: RouteQueueName): string {
+    return this.routeOutput(name, 'DlqUrl');
+  }
+
+  /** What the bus routes' consumers did with an order: its items in the route effects table. */
+  async routeEffects(orderId: string): Promise<Record<string, unknown>[]> {
+    return this.partition(this.busOutput('RouteEffectsTableName'), effectKeys.order(orderId));
+  }
+
+  /** How many effects of each kind the route consumers left for an order. */
+  async routeEffectCounts(orderId: string): Promise<Record<RouteEffectKind, number>> {
+    const counts = Object.fromEntries(EFFECT_KINDS.map((k) => [k, 0])) as Record<RouteEffectKind, number>;
+    for (const item of await this.routeEffects(orderId)) {
+      const kind = kindOfSortKey(String(item.sk));
+      if (kind) counts[kind] += 1;
+    }
+    return counts;
   }
 
   /** Put entries on the orders bus as they are (no envelope, no validation): for edge cases. */
@@ -352,10 +388,15 @@ export class AppClient {
 
   /** The consumers' effects recorded for an order, by kind. */
   async effects(orderId: string): Promise<Record<string, unknown>[]> {
+    return this.partition(this.output('LedgerTableName'), ledgerKeys.order(orderId));
+  }
+
+  /** Every item of a table's partition, read consistently. */
+  private partition(tableName: string, pk: string): Promise<Record<string, unknown>[]> {
     return queryAll(this.ddb, {
-      TableName: this.output('LedgerTableName'),
+      TableName: tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': ledgerKeys.order(orderId) },
+      ExpressionAttributeValues: { ':pk': pk },
       ConsistentRead: true,
     });
   }

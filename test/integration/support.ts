@@ -1,4 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DeleteRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { ROUTE_QUEUES } from '../../lib/stacks/order-events-stack.js';
 import { AppClient, QUEUE_NAMES, waitFor } from '../../scripts/lib/app-client.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../../scripts/lib/emulator.js';
 
@@ -9,13 +18,20 @@ export function connect(): AppClient {
   return new AppClient();
 }
 
-/** Every consumer queue empty and nothing in flight, twice in a row: all deliveries were handled. */
+/**
+ * Every consumer queue (the notifications stack's and the bus routes') empty and nothing in
+ * flight, twice in a row: all deliveries were handled.
+ */
 export async function settled(app: AppClient, timeoutMs = 60_000): Promise<void> {
   let quietChecks = 0;
   await waitFor(
     'every consumer queue to drain',
     async () => {
-      const depths = await Promise.all(QUEUE_NAMES.map((name) => app.depth(app.queueUrl(name))));
+      const urls = [
+        ...QUEUE_NAMES.map((q) => app.queueUrl(q)),
+        ...ROUTE_QUEUES.map((q) => app.routeQueueUrl(q)),
+      ];
+      const depths = await Promise.all(urls.map((url) => app.depth(url)));
       quietChecks = depths.every((d) => d.visible === 0 && d.inFlight === 0) ? quietChecks + 1 : 0;
       return quietChecks >= 2 ? true : undefined;
     },
@@ -36,4 +52,40 @@ export async function logLines(logGroupName: string, text: string, since?: numbe
     nextToken = page.nextToken;
   } while (nextToken);
   return lines;
+}
+
+export interface BusProbe {
+  /** Take what the probe's queue holds; the bodies. */
+  drain(): Promise<string[]>;
+  /** Delete the rule and the queue. */
+  remove(): Promise<void>;
+}
+
+/**
+ * The test's own view of what the orders bus delivers: a temporary rule for `pattern` with a
+ * queue of its own behind it, which no consumer reads (every route queue has one). Remove it
+ * after use. The emulator does not check the queue policy AWS would need for the rule to send.
+ */
+export async function busProbe(app: AppClient, pattern: Record<string, unknown>): Promise<BusProbe> {
+  const name = `test-probe-${randomUUID().slice(0, 8)}`;
+  const bus = { EventBusName: app.busOutput('BusName') };
+  const { QueueUrl: url } = await app.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!url) throw new Error(`CreateQueue returned no URL for ${name}`);
+  const { Attributes } = await app.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  await app.eventBridge.send(
+    new PutRuleCommand({ Name: name, ...bus, EventPattern: JSON.stringify(pattern), State: 'ENABLED' }),
+  );
+  await app.eventBridge.send(
+    new PutTargetsCommand({ Rule: name, ...bus, Targets: [{ Id: 'probe', Arn: Attributes?.QueueArn }] }),
+  );
+  return {
+    drain: () => app.drain(url),
+    remove: async () => {
+      await app.eventBridge.send(new RemoveTargetsCommand({ Rule: name, ...bus, Ids: ['probe'] }));
+      await app.eventBridge.send(new DeleteRuleCommand({ Name: name, ...bus }));
+      await app.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    },
+  };
 }
