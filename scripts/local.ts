@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { FAILURE_REASON_ATTRIBUTE } from '../lambdas/shared/dead-letter.js';
+import { ORDER_PLACED_DETAIL_TYPE } from '../lambdas/shared/events/order-placed.js';
 import type { PublishRequest } from '../lambdas/shared/publisher.js';
-import { ROUTE_QUEUES, type RouteQueueName } from '../lib/stacks/order-events-stack.js';
-import { AppClient, type Effect, QUEUE_NAMES, waitFor } from './lib/app-client.js';
+import { ROUTE_QUEUES } from '../lib/stacks/order-events-stack.js';
+import { AppClient, type Effect, QUEUE_NAMES, ROUTE_EFFECTS, waitFor } from './lib/app-client.js';
 import { deployToEmulator } from './lib/deploy.js';
 import { ensureEmulator, stopEmulator } from './lib/emulator.js';
 import {
@@ -53,32 +54,45 @@ async function busRouting(app: AppClient, id: (n: string) => string): Promise<vo
   await app.publisher.publish(orders.map((o) => o.request));
   progress.info(`${orders.length} OrderPlaced events published (validated, batched PutEvents)`);
 
-  const seen = new Map<string, Set<RouteQueueName>>();
   const started = new Set<string>();
-  const wanted = new Set(orders.map((o) => o.request.data.orderId));
-  await waitFor('the routed orders', async () => {
-    for (const q of ROUTE_QUEUES) {
-      for (const body of await app.drain(app.routeQueueUrl(q))) {
-        const event = JSON.parse(body) as { orderId?: string; detail?: { data?: { orderId?: string } } };
-        const orderId = event.detail?.data?.orderId ?? event.orderId ?? '';
-        if (wanted.has(orderId)) seen.set(orderId, (seen.get(orderId) ?? new Set()).add(q));
-      }
-    }
+  await waitFor('the sagas to start', async () => {
     for (const o of orders)
       if (await app.execution(o.request.data.orderId)) started.add(o.request.data.orderId);
     return orders.every((o) => started.has(o.request.data.orderId)) ? true : undefined;
   });
+  let quiet = 0;
+  await waitFor('the route consumers to finish', async () => {
+    const depths = await Promise.all(ROUTE_QUEUES.map((q) => app.depth(app.routeQueueUrl(q))));
+    quiet = depths.every((d) => d.visible + d.inFlight === 0) ? quiet + 1 : 0;
+    return quiet >= 2 ? true : undefined;
+  });
 
-  console.log('\nWhich route took which order (EventBridge rules built from the event contracts):');
-  table([
-    ['order', 'placed', 'saga', ...ROUTE_QUEUES],
-    ...orders.map((o) => [
-      o.request.data.orderId,
-      o.label,
-      mark(started.has(o.request.data.orderId) ? 1 : 0),
-      ...ROUTE_QUEUES.map((q) => mark(seen.get(o.request.data.orderId)?.has(q) ? 1 : 0)),
-    ]),
-  ]);
+  /** What each route's consumer left for an order, in a few words ('·': the route did not take it). */
+  const effectsOf = async (orderId: string): Promise<string[]> => {
+    const items = await app.routeEffects(orderId);
+    return ROUTE_QUEUES.map((q) => {
+      // The saga's outcome events take the analytics route too: show the OrderPlaced fact.
+      const e = items.find(
+        (i) => i.kind === ROUTE_EFFECTS[q] && (q !== 'analytics' || i.eventType === ORDER_PLACED_DETAIL_TYPE),
+      );
+      if (!e) return mark(0);
+      if (e.kind === 'REVIEW') return `case ${e.status}`;
+      if (e.kind === 'PARTNER') return `→ ${e.partner}`;
+      if (e.kind === 'GIFT_WRAP') return `wrap ${(e.skus as string[]).join(' ')}`;
+      if (e.kind === 'COUPON') return `${e.couponCode} used`;
+      return 'fact';
+    });
+  };
+  const rows: string[][] = [];
+  for (const o of orders) {
+    const orderId = o.request.data.orderId;
+    rows.push([orderId, o.label, mark(started.has(orderId) ? 1 : 0), ...(await effectsOf(orderId))]);
+  }
+  console.log(
+    '\nWhich route took which order, and what its consumer did (EventBridge rules built from the event\n' +
+      'contracts; each route queue has an idempotent consumer that leaves its effect in the RouteEffects table):',
+  );
+  table([['order', 'placed', 'saga', ...ROUTE_QUEUES], ...rows]);
   console.log(
     '  (fraudReview: total >= 1000, or a new customer above 500; partner: channel prefix; giftWrap: a SKU ending\n' +
       '   -GIFT and no coupon; promotions: a coupon exists; analytics: every channel but test)',
