@@ -4,11 +4,13 @@ import { idempotentStep } from '../shared/idempotent-step.js';
 import { tracer } from '../shared/powertools.js';
 import { EventPublisher } from '../shared/publisher.js';
 import { DynamoDbFulfilmentStore } from './dynamodb-fulfilment-store.js';
+import { DynamoDbPaymentTokenVault } from './payment-token-vault.js';
 import { CompensatedStateSchema, SagaInputSchema } from './saga-state.js';
 import * as steps from './steps.js';
 
 // One bundle, one exported handler per saga task (each function's `handler` names its export).
 const store = new DynamoDbFulfilmentStore(requireEnv('FULFILMENT_TABLE_NAME'));
+const vault = new DynamoDbPaymentTokenVault(requireEnv('FULFILMENT_TABLE_NAME'));
 let publisher: EventPublisher | undefined;
 const events = () => {
   publisher ??= new EventPublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), {
@@ -22,7 +24,7 @@ export const reserveStock = idempotentStep(SagaInputSchema, (s) => steps.reserve
 export const releaseStock = idempotentStep(SagaInputSchema, (s) => steps.releaseStock(s, store), byOrder);
 export const authorizePayment = idempotentStep(
   SagaInputSchema,
-  (s) => steps.authorizePayment(s, store),
+  (s) => steps.authorizePayment(s, store, vault),
   byOrder,
 );
 export const voidPayment = idempotentStep(SagaInputSchema, (s) => steps.voidPayment(s, store), byOrder);

@@ -3,9 +3,19 @@ import { EventMetadataSchema } from '../shared/events/envelope.js';
 import type { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
 import { OrderPlacedDataSchema } from '../shared/events/order-placed.js';
 
+/**
+ * The order as the saga carries it: the OrderPlaced data with its payment token swapped for a
+ * reference into the payment token vault (see payment-token-vault.ts), so that no token is in
+ * the saga state, the execution history or a log line.
+ */
+export const SagaOrderSchema = z.extend(z.omit(OrderPlacedDataSchema, { paymentToken: true }), {
+  paymentTokenRef: z.optional(z.string().check(z.minLength(1))),
+});
+export type SagaOrder = z.infer<typeof SagaOrderSchema>;
+
 /** What the saga starts with: the order and the metadata of the OrderPlaced that caused it. */
 export const SagaInputSchema = z.looseObject({
-  order: OrderPlacedDataSchema,
+  order: SagaOrderSchema,
   metadata: EventMetadataSchema,
 });
 export type SagaInput = z.infer<typeof SagaInputSchema>;

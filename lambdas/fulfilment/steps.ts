@@ -3,6 +3,7 @@ import { OrderCancelledContract, OrderConfirmedContract } from '../shared/events
 import { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
 import type { EventPublisher, PublishedEvent } from '../shared/publisher.js';
 import type { FulfilmentStore } from './fulfilment-store.js';
+import type { PaymentTokenVault } from './payment-token-vault.js';
 import { type CompensatedState, declined, OK, type SagaInput, type StepResult } from './saga-state.js';
 import {
   FLAKY_FAILURES,
@@ -25,8 +26,15 @@ export async function releaseStock({ order }: SagaInput, store: FulfilmentStore)
   return { released: (await store.release(order.orderId)) === 'released' };
 }
 
-export async function authorizePayment({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
-  const token = order.paymentToken ?? PAYMENT_TOKENS.default;
+/** Authorize the order's total with the token its reference redeems (none: the default card). */
+export async function authorizePayment(
+  { order }: SagaInput,
+  store: FulfilmentStore,
+  vault: PaymentTokenVault,
+): Promise<StepResult> {
+  const token = order.paymentTokenRef ? await vault.redeem(order.paymentTokenRef) : PAYMENT_TOKENS.default;
+  // A reference the vault cannot redeem is a fault (retried, then compensated), not a refusal.
+  if (token === undefined) throw new Error(`no payment token behind reference ${order.paymentTokenRef}`);
   if (token === PAYMENT_TOKENS.declined) return declined('PAYMENT_DECLINED');
   if (token === PAYMENT_TOKENS.flaky) {
     const attempt = await store.countPaymentAttempt(order.orderId);

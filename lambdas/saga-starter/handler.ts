@@ -1,3 +1,4 @@
+import { DynamoDbPaymentTokenVault } from '../fulfilment/payment-token-vault.js';
 import { requireEnv } from '../shared/env.js';
 import { OrderPlacedSchema } from '../shared/events/order-placed.js';
 import { logger } from '../shared/powertools.js';
@@ -6,11 +7,12 @@ import { startSaga } from './start-saga.js';
 import { StepFunctionsStarter } from './step-functions-starter.js';
 
 const starter = new StepFunctionsStarter(requireEnv('STATE_MACHINE_ARN'));
+const vault = new DynamoDbPaymentTokenVault(requireEnv('FULFILMENT_TABLE_NAME'));
 
 export const handler = createSqsConsumer({
   schema: OrderPlacedSchema,
   handle: async (event) => {
-    const started = await startSaga(event, starter);
+    const started = await startSaga(event, starter, vault);
     if (started.result === 'already-started') logger.info('Saga already running for this order', started);
     return started;
   },

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { PaymentTokenVault } from '../fulfilment/payment-token-vault.js';
+import type { SagaInput } from '../fulfilment/saga-state.js';
 import { PoisonMessageError } from '../shared/errors.js';
 import type { OrderPlaced } from '../shared/events/order-placed.js';
 
@@ -45,10 +47,14 @@ export function executionName(orderId: string): string {
  * by another order's run would drop this order without a trace, so it is checked: such a
  * record can never succeed and goes to the dead-letter queue with the reason.
  */
-export async function startSaga(event: OrderPlaced, starter: SagaStarter) {
+export async function startSaga(event: OrderPlaced, starter: SagaStarter, vault: PaymentTokenVault) {
   const { data, metadata } = event.detail;
   const name = executionName(data.orderId);
-  const result = await starter.start(name, { order: data, metadata });
+  // The saga carries a reference, never the token: its input stays in the history for 90 days.
+  const { paymentToken, ...order } = data;
+  const paymentTokenRef = paymentToken ? await vault.deposit(data.orderId, paymentToken) : undefined;
+  const input: SagaInput = { order: { ...order, ...(paymentTokenRef ? { paymentTokenRef } : {}) }, metadata };
+  const result = await starter.start(name, input);
   if (result === 'already-started') {
     const owner = await starter.orderIdOf(name);
     if (owner !== data.orderId) {

@@ -114,9 +114,14 @@ export class OrderFulfilmentStack extends Stack {
       entry: lambdaEntry('saga-starter'),
       timeout: Duration.seconds(15),
       idempotencyTable: idempotency.table,
-      environment: { STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn },
+      environment: {
+        STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn,
+        // The payment token vault: the starter deposits each token, the saga gets a reference.
+        FULFILMENT_TABLE_NAME: this.table.tableName,
+      },
     });
     this.saga.stateMachine.grantStartExecution(starter.function);
+    this.table.grantWriteData(starter.function);
 
     // Last, so it sees every queue, function, state machine and alarm of the stack.
     const ops = new OpsView(this, 'Operations');

@@ -420,6 +420,38 @@ describe('OrderFulfilmentStack intake', () => {
       },
     });
   });
+
+  it('lets the SagaStarter write to the fulfilment table, where it keeps payment tokens', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          STATE_MACHINE_ARN: stack.resolve(stack.saga.stateMachine.stateMachineArn),
+          FULFILMENT_TABLE_NAME: stack.resolve(stack.table.tableName),
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: starterRoleId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: Match.arrayWith(['dynamodb:PutItem']),
+            Resource: Match.arrayWith([stack.resolve(stack.table.tableArn)]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  // The execution history keeps every state for 90 days: no state reads or passes a token.
+  it('never names a payment token in the saga definition, and logs no execution data', () => {
+    // THEN
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(JSON.stringify(machine?.Properties?.DefinitionString)).not.toMatch(/paymentToken\b/);
+    expect(machine?.Properties?.LoggingConfiguration).toMatchObject({ IncludeExecutionData: false });
+  });
 });
 
 /**

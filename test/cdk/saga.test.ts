@@ -575,16 +575,26 @@ describe('Saga state machine', () => {
     });
   });
 
-  it('logs every event with execution data to its log group', () => {
+  // A saga's state is an order: a customer's e-mail and address must not reach the logs by default.
+  it('logs every event, without execution data, to its log group by default', () => {
     // THEN
     f.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       LoggingConfiguration: {
         Level: 'ALL',
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [
           { CloudWatchLogsLogGroup: { LogGroupArn: f.stack.resolve(f.saga.logGroup.logGroupArn) } },
         ],
       },
+    });
+  });
+
+  it('logs execution data only when asked to', () => {
+    // GIVEN / WHEN
+    const verbose = buildSaga((stack) => threeSteps(stack, { includeExecutionData: true }));
+    // THEN
+    verbose.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: true }),
     });
   });
 

@@ -99,8 +99,15 @@ export interface SagaProps {
   readonly timeout?: Duration;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** @default sfn.LogLevel.ALL */
+  /** @default sfn.LogLevel.ALL (every event, without its data unless includeExecutionData) */
   readonly logLevel?: sfn.LogLevel;
+  /**
+   * Log each state's input and output too. Off by default: a saga's state is an order, with a
+   * customer's e-mail and address; turn it on only where a log reader needs the data (the
+   * execution history of a Standard workflow has it anyway, for 90 days).
+   * @default false
+   */
+  readonly includeExecutionData?: boolean;
   /**
    * Customer-managed key for the state machine's data (definition, execution input and
    * output) and its execution log group; the key policy gets what Step Functions and
@@ -299,7 +306,7 @@ export class Saga extends Construct {
       logs: {
         destination: this.logGroup,
         level: props.logLevel ?? sfn.LogLevel.ALL,
-        includeExecutionData: true,
+        includeExecutionData: props.includeExecutionData ?? false,
       },
       encryptionConfiguration: props.encryptionKey
         ? new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey)

@@ -1,4 +1,8 @@
 import type { FulfilmentStore } from '../../../lambdas/fulfilment/fulfilment-store.js';
+import {
+  type PaymentTokenVault,
+  paymentTokenReference,
+} from '../../../lambdas/fulfilment/payment-token-vault.js';
 
 type Line = { sku: string; quantity: number; initial: number };
 
@@ -151,4 +155,19 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
 
 function copy<T>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : structuredClone(value);
+}
+
+/** The payment token vault, in memory, with the reference the real one gives. */
+export class InMemoryPaymentTokenVault implements PaymentTokenVault {
+  readonly #tokens = new Map<string, string>();
+
+  async deposit(orderId: string, token: string): Promise<string> {
+    const reference = paymentTokenReference(orderId);
+    this.#tokens.set(reference, token);
+    return reference;
+  }
+
+  async redeem(reference: string): Promise<string | undefined> {
+    return this.#tokens.get(reference);
+  }
 }

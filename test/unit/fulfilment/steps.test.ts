@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SagaInput, SagaOrder } from '../../../lambdas/fulfilment/saga-state.js';
 import { DEFAULT_STOCK, PAYMENT_TOKENS } from '../../../lambdas/fulfilment/simulation.js';
 import {
   authorizePayment,
@@ -19,17 +20,26 @@ import { ORDERS_SOURCE } from '../../../lambdas/shared/events/sources.js';
 import { EventPublisher } from '../../../lambdas/shared/publisher.js';
 import { detailOf, FakeEventBridge, metadataOf } from '../support/event-bridge.js';
 import { compensatedState, sagaInput } from '../support/orders.js';
-import { InMemoryFulfilmentStore } from './in-memory-fulfilment-store.js';
+import { InMemoryFulfilmentStore, InMemoryPaymentTokenVault } from './in-memory-fulfilment-store.js';
 
 const ORDER = 'ord-7c1e9a42';
 const OK = { outcome: 'OK' };
 const declined = (reason: string) => ({ outcome: 'DECLINED', reason });
 
 let store: InMemoryFulfilmentStore;
+let vault: InMemoryPaymentTokenVault;
 
 beforeEach(() => {
   store = new InMemoryFulfilmentStore();
+  vault = new InMemoryPaymentTokenVault();
 });
+
+/** The saga input of an order paid with `token`: the token in the vault, its reference in the order. */
+async function paying(token: string, overrides: Partial<SagaOrder> = {}): Promise<SagaInput> {
+  const input = sagaInput(overrides);
+  const paymentTokenRef = await vault.deposit(input.order.orderId, token);
+  return { ...input, order: { ...input.order, paymentTokenRef } };
+}
 
 /** Units left of a SKU that starts with DEFAULT_STOCK (untouched counts as full). */
 const available = (sku: string) => store.stock(sku)?.available ?? DEFAULT_STOCK;
@@ -190,67 +200,84 @@ describe('releaseStock', () => {
 
 describe('authorizePayment', () => {
   it('returns OK and authorizes the order’s total without a payment token', async () => {
-    const result = await authorizePayment(sagaInput({ total: 120, currency: 'EUR' }), store);
+    const result = await authorizePayment(sagaInput({ total: 120, currency: 'EUR' }), store, vault);
 
     expect(result).toEqual(OK);
     expect(store.payment(ORDER)).toEqual({ status: 'AUTHORIZED', amount: 120, currency: 'EUR' });
   });
 
   it('returns OK for an ordinary payment token', async () => {
-    expect(await authorizePayment(sagaInput({ paymentToken: PAYMENT_TOKENS.default }), store)).toEqual(OK);
+    expect(await authorizePayment(await paying(PAYMENT_TOKENS.default), store, vault)).toEqual(OK);
   });
 
   it('declines PAYMENT_DECLINED for tok_declined', async () => {
-    const result = await authorizePayment(sagaInput({ paymentToken: 'tok_declined' }), store);
+    const result = await authorizePayment(await paying('tok_declined'), store, vault);
 
     expect(result).toEqual(declined('PAYMENT_DECLINED'));
   });
 
   it('authorizes nothing for tok_declined', async () => {
-    await authorizePayment(sagaInput({ paymentToken: 'tok_declined' }), store);
+    await authorizePayment(await paying('tok_declined'), store, vault);
 
     expect(store.payment(ORDER)).toBeUndefined();
   });
 
   it('throws a TransientError on the first attempt with tok_flaky', async () => {
-    await expect(authorizePayment(sagaInput({ paymentToken: 'tok_flaky' }), store)).rejects.toBeInstanceOf(
+    await expect(authorizePayment(await paying('tok_flaky'), store, vault)).rejects.toBeInstanceOf(
       TransientError,
     );
   });
 
   it('throws a TransientError on the second attempt with tok_flaky too, authorizing nothing', async () => {
-    const flaky = sagaInput({ paymentToken: 'tok_flaky' });
-    await authorizePayment(flaky, store).catch(() => undefined);
+    const flaky = await paying('tok_flaky');
+    await authorizePayment(flaky, store, vault).catch(() => undefined);
 
-    await expect(authorizePayment(flaky, store)).rejects.toBeInstanceOf(TransientError);
+    await expect(authorizePayment(flaky, store, vault)).rejects.toBeInstanceOf(TransientError);
     expect(store.payment(ORDER)).toBeUndefined();
   });
 
   it('succeeds on the third attempt with tok_flaky', async () => {
-    const flaky = sagaInput({ paymentToken: 'tok_flaky' });
-    await authorizePayment(flaky, store).catch(() => undefined);
-    await authorizePayment(flaky, store).catch(() => undefined);
+    const flaky = await paying('tok_flaky');
+    await authorizePayment(flaky, store, vault).catch(() => undefined);
+    await authorizePayment(flaky, store, vault).catch(() => undefined);
 
-    const third = await authorizePayment(flaky, store);
+    const third = await authorizePayment(flaky, store, vault);
 
     expect(third).toEqual(OK);
     expect(store.payment(ORDER)?.status).toBe('AUTHORIZED');
   });
 
+  it('redeems the token by its reference: the saga input carries no token', async () => {
+    const input = await paying('tok_declined');
+
+    expect(JSON.stringify(input)).not.toContain('tok_declined');
+    expect(await authorizePayment(input, store, vault)).toEqual(declined('PAYMENT_DECLINED'));
+  });
+
+  it('throws when the vault has nothing behind the reference, so the saga retries then compensates', async () => {
+    const input = sagaInput();
+    const lost = { ...input, order: { ...input.order, paymentTokenRef: 'ptr_unknown' } };
+
+    await expect(authorizePayment(lost, store, vault)).rejects.toThrow(
+      /no payment token behind reference ptr_unknown/,
+    );
+    expect(store.payment(ORDER)).toBeUndefined();
+  });
+
   it('counts tok_flaky attempts per order, so another order starts failing afresh', async () => {
-    const first = sagaInput({ orderId: 'ord-flaky-1', paymentToken: 'tok_flaky' });
+    const first = await paying('tok_flaky', { orderId: 'ord-flaky-1' });
     for (let attempt = 1; attempt <= 3; attempt++)
-      await authorizePayment(first, store).catch(() => undefined);
+      await authorizePayment(first, store, vault).catch(() => undefined);
 
     await expect(
-      authorizePayment(sagaInput({ orderId: 'ord-flaky-2', paymentToken: 'tok_flaky' }), store),
+      authorizePayment(await paying('tok_flaky', { orderId: 'ord-flaky-2' }), store, vault),
     ).rejects.toBeInstanceOf(TransientError);
   });
 });
 
 describe('voidPayment', () => {
   it('voids an authorized payment', async () => {
-    await authorizePayment(sagaInput(), store);
+    await authorizePayment(sagaInput(), store, vault);
 
     const result = await voidPayment(sagaInput(), store);
 
@@ -259,13 +286,13 @@ describe('voidPayment', () => {
   });
 
   it('voids nothing when no payment was authorized', async () => {
-    await authorizePayment(sagaInput({ paymentToken: 'tok_declined' }), store);
+    await authorizePayment(await paying('tok_declined'), store, vault);
 
     expect(await voidPayment(sagaInput(), store)).toEqual({ voided: false });
   });
 
   it('voids nothing the second time', async () => {
-    await authorizePayment(sagaInput(), store);
+    await authorizePayment(sagaInput(), store, vault);
     await voidPayment(sagaInput(), store);
 
     expect(await voidPayment(sagaInput(), store)).toEqual({ voided: false });
@@ -538,7 +565,7 @@ describe('compensations with nothing to undo', () => {
 
   it('voidPayment bars a late authorization', async () => {
     await voidPayment(sagaInput(), store);
-    await authorizePayment(sagaInput(), store);
+    await authorizePayment(sagaInput(), store, vault);
 
     expect(store.payment(ORDER)?.status).toBe('VOIDED');
   });

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { executionName, type SagaStarter, startSaga } from '../../../lambdas/saga-starter/start-saga.js';
 import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
 import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
+import { InMemoryPaymentTokenVault } from '../fulfilment/in-memory-fulfilment-store.js';
 import { orderPlaced } from '../support/orders.js';
 
 /** A starter that remembers each start and answers as told; `owner` is the existing run's orderId. */
@@ -147,21 +148,53 @@ describe('executionName', () => {
 });
 
 describe('startSaga', () => {
+  let vault: InMemoryPaymentTokenVault;
+  beforeEach(() => {
+    vault = new InMemoryPaymentTokenVault();
+  });
+
   it('starts the saga with the order and the OrderPlaced metadata as input', async () => {
     const starter = new RecordingStarter();
     const event = orderPlaced();
 
-    await startSaga(event, starter);
+    await startSaga(event, starter, vault);
 
     expect(starter.calls.map((c) => c.input)).toEqual([
       { order: event.detail.data, metadata: event.detail.metadata },
     ]);
   });
 
+  // The input stays in the execution history for 90 days: no payment token may be in it.
+  it('puts the payment token in the vault and only its reference in the saga input', async () => {
+    const starter = new RecordingStarter();
+    const event = orderPlaced({ orderId: 'ord-paid', paymentToken: 'tok_secret_4242' });
+
+    await startSaga(event, starter, vault);
+
+    const input = starter.calls[0]?.input as { order: Record<string, unknown> };
+    expect(JSON.stringify(input)).not.toContain('tok_secret_4242');
+    expect(input.order).not.toHaveProperty('paymentToken');
+    expect(await vault.redeem(String(input.order.paymentTokenRef))).toBe('tok_secret_4242');
+  });
+
+  it('gives the same reference on a retried start, so the vault holds one token per order', async () => {
+    const starter = new RecordingStarter();
+    const event = orderPlaced({ orderId: 'ord-retried', paymentToken: 'tok_1' });
+
+    await startSaga(event, starter, vault);
+    await startSaga(event, starter, vault);
+
+    const refs = starter.calls.map(
+      (c) => (c.input as { order: { paymentTokenRef?: string } }).order.paymentTokenRef,
+    );
+    expect(refs[0]).toBeDefined();
+    expect(refs[1]).toBe(refs[0]);
+  });
+
   it('names the execution after the order id', async () => {
     const starter = new RecordingStarter();
 
-    await startSaga(orderPlaced({ orderId: 'ord-7c1e9a42' }), starter);
+    await startSaga(orderPlaced({ orderId: 'ord-7c1e9a42' }), starter, vault);
 
     expect(starter.calls.map((c) => c.name)).toEqual(['ord-7c1e9a42']);
   });
@@ -169,13 +202,13 @@ describe('startSaga', () => {
   it('names the execution by executionName of the order id', async () => {
     const starter = new RecordingStarter();
 
-    await startSaga(orderPlaced({ orderId: 'tenant/eu:ord 1' }), starter);
+    await startSaga(orderPlaced({ orderId: 'tenant/eu:ord 1' }), starter, vault);
 
     expect(starter.calls.map((c) => c.name)).toEqual([executionName('tenant/eu:ord 1')]);
   });
 
   it('reports the order, the execution name and that it started', async () => {
-    const result = await startSaga(orderPlaced({ orderId: 'ord/1' }), new RecordingStarter('started'));
+    const result = await startSaga(orderPlaced({ orderId: 'ord/1' }), new RecordingStarter('started'), vault);
 
     expect(result).toEqual({ orderId: 'ord/1', execution: executionName('ord/1'), result: 'started' });
   });
@@ -183,7 +216,7 @@ describe('startSaga', () => {
   it('reports already-started when the existing execution is this order’s', async () => {
     const event = orderPlaced({ orderId: 'ord-dup' });
 
-    const result = await startSaga(event, new RecordingStarter('already-started', 'ord-dup'));
+    const result = await startSaga(event, new RecordingStarter('already-started', 'ord-dup'), vault);
 
     expect(result.result).toBe('already-started');
   });
@@ -191,19 +224,19 @@ describe('startSaga', () => {
   it('refuses, as a poison record, an existing execution of that name that belongs to another order', async () => {
     const event = orderPlaced({ orderId: 'A-coll x' });
 
-    const started = startSaga(event, new RecordingStarter('already-started', 'A-coll_x'));
+    const started = startSaga(event, new RecordingStarter('already-started', 'A-coll_x'), vault);
 
     await expect(started).rejects.toBeInstanceOf(PoisonMessageError);
     await expect(started).rejects.toThrow(/already exists for order "A-coll_x", not for order "A-coll x"/);
   });
 
   it('refuses an existing execution whose input names no order', async () => {
-    const started = startSaga(orderPlaced(), new RecordingStarter('already-started', undefined));
+    const started = startSaga(orderPlaced(), new RecordingStarter('already-started', undefined), vault);
 
     await expect(started).rejects.toThrow(/already exists for order null/);
   });
 
   it('lets a failure to start propagate, so the intake record is retried', async () => {
-    await expect(startSaga(orderPlaced(), new FailingStarter())).rejects.toThrow(/throttled/);
+    await expect(startSaga(orderPlaced(), new FailingStarter(), vault)).rejects.toThrow(/throttled/);
   });
 });

@@ -1,4 +1,4 @@
-import type { CompensatedState, SagaInput } from '../../../lambdas/fulfilment/saga-state.js';
+import type { CompensatedState, SagaInput, SagaOrder } from '../../../lambdas/fulfilment/saga-state.js';
 import type { EventMetadata } from '../../../lambdas/shared/events/envelope.js';
 import {
   ORDER_PLACED_DETAIL_TYPE,
@@ -37,16 +37,16 @@ export function placedMetadata(orderId: string, overrides: Partial<EventMetadata
   };
 }
 
-/** What the saga starts with: `{ order, metadata }`. */
-export function sagaInput(overrides: Partial<OrderPlacedData> = {}): SagaInput {
-  const order = orderData(overrides);
-  return { order, metadata: placedMetadata(order.orderId) };
+/** What the saga starts with: `{ order, metadata }` (no payment token: see `paying` in steps.test). */
+export function sagaInput(overrides: Partial<SagaOrder> = {}): SagaInput {
+  const { paymentToken: _, ...order } = orderData(overrides);
+  return { order: { ...order, ...overrides }, metadata: placedMetadata(order.orderId) };
 }
 
 /** The saga state after the compensations: the input plus `failure = { step, reason }`. */
 export function compensatedState(
   reason: string,
-  overrides: Partial<OrderPlacedData> = {},
+  overrides: Partial<SagaOrder> = {},
   step = 'AuthorizePayment',
 ): CompensatedState {
   return { ...sagaInput(overrides), failure: { step, reason } };
