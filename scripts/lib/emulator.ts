@@ -18,9 +18,10 @@ export const ACCOUNT = '000000000000';
 // The SDK warns on Node 20 in every process that uses it; these scripts support Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const VENV_DIR = path.join(LOCAL_DIR, 'venv');
-const REQUIREMENTS = path.join(ROOT, 'scripts', 'emulator', 'requirements.txt');
-const INSTALLED_MARKER = path.join(VENV_DIR, '.installed-requirements');
+/** The project's Python virtualenv: the emulator and the Python validators (cfn-lint) share it. */
+export const VENV_DIR = path.join(LOCAL_DIR, 'venv');
+const VENV_PYTHON = path.join(VENV_DIR, 'bin', 'python');
+export const EMULATOR_REQUIREMENTS = path.join(ROOT, 'scripts', 'emulator', 'requirements.txt');
 const PID_FILE = path.join(LOCAL_DIR, 'emulator.pid');
 export const EMULATOR_LOG = path.join(LOCAL_DIR, 'emulator.log');
 
@@ -113,7 +114,7 @@ function isOurEmulator(pid: number): boolean {
   }
 }
 
-function findPython(): string {
+function findPython(needs: string, otherwise?: string): string {
   for (const candidate of ['python3', 'python']) {
     const result = spawnSync(candidate, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], {
       encoding: 'utf8',
@@ -121,41 +122,63 @@ function findPython(): string {
     if (result.status === 0) {
       const [major = 0, minor = 0] = result.stdout.trim().split('.').map(Number);
       if (major === 3 && minor >= 10) return candidate;
-      throw new Error(
-        `${candidate} is Python ${result.stdout.trim()}; the emulator needs Python 3.10 or newer.`,
-      );
+      throw new Error(`${candidate} is Python ${result.stdout.trim()}; ${needs} needs Python 3.10 or newer.`);
     }
   }
   throw new Error(
-    'Python 3.10+ was not found (tried python3, python). Install it (e.g. `apt-get install python3 python3-venv`) ' +
-      'or point AWS_ENDPOINT_URL at a running LocalStack-compatible emulator.',
+    `Python 3.10+ was not found (tried python3, python); ${needs} needs it. ` +
+      `Install it (e.g. \`apt-get install python3 python3-venv\`)${otherwise ? ` or ${otherwise}` : ''}.`,
   );
 }
 
-/** Install the pinned emulator into .local/venv; a no-op when the same pins are installed. */
-export async function installEmulator(): Promise<void> {
-  const wanted = readFileSync(REQUIREMENTS, 'utf8');
-  if (existsSync(INSTALLED_MARKER) && readFileSync(INSTALLED_MARKER, 'utf8') === wanted) return;
-  const python = findPython();
+/**
+ * Install pinned requirement files into .local/venv (creating it on first use); a no-op when
+ * the marker file holds the same pins. Several tools share this one virtualenv: each installs
+ * its files together with any it must agree with, so pip refuses a conflict instead of
+ * quietly replacing another tool's pin.
+ */
+export async function installIntoVenv(options: {
+  readonly requirements: readonly string[];
+  /** File name under .local/venv that records what was installed. */
+  readonly marker: string;
+  /** What is being installed, for progress lines and errors. */
+  readonly label: string;
+  /** What a user without Python can do instead, if anything. */
+  readonly otherwise?: string;
+}): Promise<void> {
+  const marker = path.join(VENV_DIR, options.marker);
+  const wanted = options.requirements.map((file) => readFileSync(file, 'utf8')).join('\n');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
+  const python = findPython(options.label, options.otherwise);
   mkdirSync(LOCAL_DIR, { recursive: true });
-  progress.step(`Installing ${EMULATOR_PACKAGE} ${EMULATOR_VERSION} into .local/venv (first run only)`);
-  if (!existsSync(path.join(VENV_DIR, 'bin', 'python'))) {
+  progress.step(`Installing ${options.label} into .local/venv (first run only)`);
+  if (!existsSync(VENV_PYTHON)) {
     await run(python, ['-m', 'venv', VENV_DIR], { quiet: true }).catch((error: Error) => {
       throw new Error(
         `could not create a virtualenv with ${python} -m venv (on Debian/Ubuntu: apt-get install python3-venv).\n${error.message}`,
       );
     });
   }
+  const files = options.requirements.map((file) => path.relative(ROOT, file));
   const pip = path.join(VENV_DIR, 'bin', 'pip');
-  await run(pip, ['install', '--quiet', '--disable-pip-version-check', '-r', REQUIREMENTS], {
+  await run(pip, ['install', '--quiet', '--disable-pip-version-check', ...files.flatMap((f) => ['-r', f])], {
     quiet: true,
+    cwd: ROOT,
   }).catch((error: Error) => {
-    throw new Error(
-      `pip could not install the emulator from scripts/emulator/requirements.txt.\n${error.message}`,
-    );
+    throw new Error(`pip could not install ${options.label} from ${files.join(' + ')}.\n${error.message}`);
   });
-  writeFileSync(INSTALLED_MARKER, wanted);
-  progress.ok(`${EMULATOR_PACKAGE} ${EMULATOR_VERSION} installed`);
+  writeFileSync(marker, wanted);
+  progress.ok(`${options.label} installed`);
+}
+
+/** Install the pinned emulator into .local/venv; a no-op when the same pins are installed. */
+export async function installEmulator(): Promise<void> {
+  await installIntoVenv({
+    requirements: [EMULATOR_REQUIREMENTS],
+    marker: '.installed-requirements',
+    label: `${EMULATOR_PACKAGE} ${EMULATOR_VERSION}`,
+    otherwise: 'point AWS_ENDPOINT_URL at a running LocalStack-compatible emulator',
+  });
 }
 
 async function waitForHealth(endpoint: string, pid: number, timeoutMs: number): Promise<void> {
