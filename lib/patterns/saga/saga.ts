@@ -133,75 +133,92 @@ export class Saga extends Construct {
   public readonly failedAlarm: cloudwatch.Alarm;
   public readonly timedOutAlarm: cloudwatch.Alarm;
   /** Names of the compensation states in the order they run (last completed step first). */
-  public readonly compensationOrder: string[];
+  public readonly compensationOrder: string[] = [];
+
+  private readonly retry: SagaRetry;
+  private readonly compensationRetry: SagaRetry;
+  private readonly taskTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: SagaProps) {
     super(scope, id);
     validate(props);
-    const retry = props.retry ?? {};
-    const compensationRetry = { maxAttempts: 10, ...props.compensationRetry };
-    const taskTimeout = props.taskTimeout ?? Duration.seconds(30);
-
-    const invoke = (
-      name: string,
-      fn: lambda.IFunction,
-      resultPath: string,
-      r: SagaRetry,
-      timeout?: Duration,
-    ) => {
-      const task = new tasks.LambdaInvoke(this, name, {
-        lambdaFunction: fn,
-        payloadResponseOnly: true,
-        // The saga's own retry (with jitter and a cap) handles Lambda service errors too.
-        retryOnServiceExceptions: false,
-        resultPath,
-        taskTimeout: sfn.Timeout.duration(timeout ?? taskTimeout),
-      });
-      task.addRetry({
-        errors: [sfn.Errors.ALL],
-        interval: r.interval ?? Duration.seconds(1),
-        maxAttempts: r.maxAttempts ?? 3,
-        backoffRate: r.backoffRate ?? 2,
-        maxDelay: r.maxDelay ?? Duration.seconds(30),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      return task;
-    };
-
-    // A task that runs after the outcome is decided: retried long, and if it still fails the
-    // run stops loudly at a Fail state for a person, rather than pretending.
-    const mustSucceed = (
-      name: string,
-      fn: lambda.IFunction,
-      resultPath: string,
-      timeout: Duration | undefined,
-      failure: { error: string; cause: string },
-    ) => {
-      const task = invoke(name, fn, resultPath, compensationRetry, timeout);
-      task.addCatch(new sfn.Fail(this, `${name}Failed`, failure), {
-        errors: [sfn.Errors.ALL],
-        resultPath: `$.errors.${name}`,
-      });
-      return task;
-    };
-
-    // Compensations: one chain entered at the last step's check, so the last completed step is
-    // undone first; each runs unless its step never ran or refused.
+    this.retry = props.retry ?? {};
+    this.compensationRetry = { maxAttempts: 10, ...props.compensationRetry };
+    this.taskTimeout = props.taskTimeout ?? Duration.seconds(30);
     const outcomes = { completed: 'COMPLETED', compensated: 'COMPENSATED', ...props.outcomes };
+
+    const compensationEntry = this.compensations(props, outcomes.compensated);
+    const start = this.actions(props, this.completion(props, outcomes.completed), compensationEntry);
+    ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = this.machine(props, start));
+    acknowledgeInvokeWildcards(this.stateMachine, sagaFunctions(props));
+    ({ failed: this.failedAlarm, timedOut: this.timedOutAlarm } = this.alarms());
+  }
+
+  /** A Lambda task with the saga's retry (backoff, full jitter, cap) and a timeout. */
+  private invoke(name: string, fn: lambda.IFunction, resultPath: string, r: SagaRetry, timeout?: Duration) {
+    const task = new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      // The saga's own retry (with jitter and a cap) handles Lambda service errors too.
+      retryOnServiceExceptions: false,
+      resultPath,
+      taskTimeout: sfn.Timeout.duration(timeout ?? this.taskTimeout),
+    });
+    task.addRetry({
+      errors: [sfn.Errors.ALL],
+      interval: r.interval ?? Duration.seconds(1),
+      maxAttempts: r.maxAttempts ?? 3,
+      backoffRate: r.backoffRate ?? 2,
+      maxDelay: r.maxDelay ?? Duration.seconds(30),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+
+  /**
+   * A task that runs after the outcome is decided: retried long, and if it still fails the
+   * run stops loudly at a Fail state for a person, rather than pretending.
+   */
+  private mustSucceed(
+    name: string,
+    fn: lambda.IFunction,
+    resultPath: string,
+    timeout: Duration | undefined,
+    failure: { error: string; cause: string },
+  ) {
+    const task = this.invoke(name, fn, resultPath, this.compensationRetry, timeout);
+    task.addCatch(new sfn.Fail(this, `${name}Failed`, failure), {
+      errors: [sfn.Errors.ALL],
+      resultPath: `$.errors.${name}`,
+    });
+    return task;
+  }
+
+  /**
+   * The compensations: one chain entered at the last step's check, so the last completed step
+   * is undone first; each runs unless its step never ran or refused. It ends in the outcome
+   * `compensated`, then the hook, then a Succeed state. Returns the chain's entry.
+   */
+  private compensations(props: SagaProps, outcome: string): sfn.IChainable {
     // The outcome is recorded before the hook runs, so the hook sees what the output will say.
     const compensated = new sfn.Pass(this, 'Compensated', {
-      parameters: {
-        outcome: outcomes.compensated,
-        'step.$': '$.failure.step',
-        'reason.$': '$.failure.reason',
-      },
+      parameters: { outcome, 'step.$': '$.failure.step', 'reason.$': '$.failure.reason' },
       resultPath: '$.outcome',
     });
-    let compensationEntry: sfn.IChainable = compensated;
-    this.compensationOrder = [];
+    // The output is the outcome alone: the state (the order, the step results) stays in the
+    // execution history, not in what callers and logs receive.
+    const end = new sfn.Succeed(this, 'SucceededAfterCompensation', { outputPath: '$.outcome' });
+    compensated.next(
+      props.onCompensated
+        ? this.invoke('OnCompensated', props.onCompensated, '$.onCompensated', this.compensationRetry).next(
+            end,
+          )
+        : end,
+    );
+    let entry: sfn.IChainable = compensated;
     for (const step of props.steps) {
       if (!step.compensation) continue;
-      const task = mustSucceed(
+      const task = this.mustSucceed(
         `Compensate${step.name}`,
         step.compensation,
         `$.compensations.${step.name}`,
@@ -211,55 +228,61 @@ export class Saga extends Construct {
       // Undo unless the step never ran or refused (a refusal did nothing); a fault or a result
       // without an outcome may hide work done, so those are undone too.
       const result = `$.results.${step.name}`;
-      compensationEntry = new sfn.Choice(this, `Did${step.name}Complete`)
-        .when(sfn.Condition.isNotPresent(result), compensationEntry)
+      entry = new sfn.Choice(this, `Did${step.name}Complete`)
+        .when(sfn.Condition.isNotPresent(result), entry)
         .when(
           sfn.Condition.and(
             sfn.Condition.isPresent(`${result}.outcome`),
             sfn.Condition.not(sfn.Condition.stringEquals(`${result}.outcome`, OUTCOME_OK)),
           ),
-          compensationEntry,
+          entry,
         )
-        .otherwise(task.next(compensationEntry));
+        .otherwise(task.next(entry));
       this.compensationOrder.unshift(`Compensate${step.name}`);
     }
+    return entry;
+  }
 
-    // The output is the outcome alone: the state (the order, the step results) stays in the
-    // execution history, not in what callers and logs receive.
-    const succeededAfterCompensation = new sfn.Succeed(this, 'SucceededAfterCompensation', {
-      outputPath: '$.outcome',
-    });
-    if (props.onCompensated) {
-      compensated
-        .next(invoke('OnCompensated', props.onCompensated, '$.onCompensated', compensationRetry))
-        .next(succeededAfterCompensation);
-    } else {
-      compensated.next(succeededAfterCompensation);
-    }
-
-    // Actions, in order; each followed by a Choice on its business outcome.
-    const completed = new sfn.Pass(this, 'Completed', {
-      parameters: { outcome: outcomes.completed },
-      resultPath: '$.outcome',
-    });
+  /** After the last step: the outcome `completed`, the hook, a Succeed state. Returns its entry. */
+  private completion(props: SagaProps, outcome: string): sfn.IChainable {
+    const completed = new sfn.Pass(this, 'Completed', { parameters: { outcome }, resultPath: '$.outcome' });
     const succeeded = new sfn.Succeed(this, 'Succeeded', { outputPath: '$.outcome' });
     completed.next(
       props.onSuccess
-        ? invoke('OnSuccess', props.onSuccess, '$.onSuccess', compensationRetry).next(succeeded)
+        ? this.invoke('OnSuccess', props.onSuccess, '$.onSuccess', this.compensationRetry).next(succeeded)
         : succeeded,
     );
-    let next: sfn.IChainable = completed;
+    return completed;
+  }
+
+  /**
+   * The actions, in order, each followed by a Choice on its business outcome; a refusal, a
+   * fault or a malformed result records `$.failure` and enters the compensations. Built from
+   * the last step back, so each knows what follows it. Returns the first action.
+   */
+  private actions(
+    props: SagaProps,
+    completion: sfn.IChainable,
+    compensations: sfn.IChainable,
+  ): sfn.IChainable {
+    let next = completion;
     for (const step of [...props.steps].reverse()) {
       const result = `$.results.${step.name}`;
-      const action = invoke(step.name, step.action, result, { ...retry, ...step.retry }, step.timeout);
+      const action = this.invoke(
+        step.name,
+        step.action,
+        result,
+        { ...this.retry, ...step.retry },
+        step.timeout,
+      );
       // The error lands where the result would have: the compensation chain reads it there.
       const technical = new sfn.Pass(this, `${step.name}Faulted`, {
         parameters: { step: step.name, reason: 'TECHNICAL_FAILURE', 'error.$': result },
         resultPath: '$.failure',
       });
-      technical.next(compensationEntry);
+      technical.next(compensations);
       if (step.settle) {
-        const settle = mustSucceed(
+        const settle = this.mustSucceed(
           `Settle${step.name}`,
           step.settle,
           `$.settlements.${step.name}`,
@@ -278,33 +301,37 @@ export class Saga extends Construct {
       const declined = new sfn.Pass(this, `${step.name}Declined`, {
         parameters: { step: step.name, 'reason.$': `$.results.${step.name}.reason` },
         resultPath: '$.failure',
-      }).next(compensationEntry);
+      }).next(compensations);
       // A result without an outcome, or a refusal without a reason, is a bug in the step:
       // treat it as a technical fault rather than failing the run with nothing undone.
       const malformed = new sfn.Pass(this, `${step.name}ReturnedNoOutcome`, {
         parameters: { step: step.name, reason: 'TECHNICAL_FAILURE' },
         resultPath: '$.failure',
-      }).next(compensationEntry);
+      }).next(compensations);
       const check = new sfn.Choice(this, `${step.name}Succeeded?`)
         .when(isOk(result), next)
         .when(sfn.Condition.isPresent(`${result}.reason`), declined)
         .otherwise(malformed);
       next = action.next(check);
     }
+    return next;
+  }
 
+  /** The state machine and its execution log group. */
+  private machine(props: SagaProps, start: sfn.IChainable) {
     if (props.encryptionKey) allowLogsToUseKey(this, props.encryptionKey);
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
+    const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(next),
+    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(start),
       stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
       timeout: props.timeout ?? Duration.minutes(5),
       tracingEnabled: true,
       logs: {
-        destination: this.logGroup,
+        destination: logGroup,
         level: props.logLevel ?? sfn.LogLevel.ALL,
         includeExecutionData: props.includeExecutionData ?? false,
       },
@@ -312,36 +339,50 @@ export class Saga extends Construct {
         ? new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey)
         : new sfn.AwsOwnedEncryptionConfiguration(),
     });
-
-    acknowledgeInvokeWildcards(this.stateMachine, [
-      ...props.steps.flatMap((s) => [
-        s.action,
-        ...(s.compensation ? [s.compensation] : []),
-        ...(s.settle ? [s.settle] : []),
-      ]),
-      ...(props.onSuccess ? [props.onSuccess] : []),
-      ...(props.onCompensated ? [props.onCompensated] : []),
-    ]);
-
-    // A compensated saga ends SUCCEEDED, so every failed execution needs a person: a
-    // compensation, settle or hook that gave up, or a runtime error. Timeouts get their own alarm.
-    this.failedAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `Executions of ${this.node.path} failed: a compensation, settle or hook could not finish.`,
-      metric: this.stateMachine.metricFailed({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.timedOutAlarm = new cloudwatch.Alarm(this, 'TimedOutExecutionsAlarm', {
-      alarmDescription: `Executions of ${this.node.path} ran past the saga timeout: their compensations did not run.`,
-      metric: this.stateMachine.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    return { stateMachine, logGroup };
   }
+
+  /**
+   * A compensated saga ends SUCCEEDED, so every failed execution needs a person: a
+   * compensation, settle or hook that gave up, or a runtime error. Timeouts get their own alarm.
+   */
+  private alarms() {
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const every = { statistic: 'Sum', period: Duration.minutes(5) };
+    return {
+      failed: alarm(
+        'FailedExecutionsAlarm',
+        `Executions of ${this.node.path} failed: a compensation, settle or hook could not finish.`,
+        this.stateMachine.metricFailed(every),
+      ),
+      timedOut: alarm(
+        'TimedOutExecutionsAlarm',
+        `Executions of ${this.node.path} ran past the saga timeout: their compensations did not run.`,
+        this.stateMachine.metricTimedOut(every),
+      ),
+    };
+  }
+}
+
+/** Every function the saga invokes. */
+function sagaFunctions(props: SagaProps): lambda.IFunction[] {
+  return [
+    ...props.steps.flatMap((s) => [
+      s.action,
+      ...(s.compensation ? [s.compensation] : []),
+      ...(s.settle ? [s.settle] : []),
+    ]),
+    ...(props.onSuccess ? [props.onSuccess] : []),
+    ...(props.onCompensated ? [props.onCompensated] : []),
+  ];
 }
 
 /** A step result at `path` says OK (the presence check keeps a missing outcome from failing the run). */
