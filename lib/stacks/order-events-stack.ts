@@ -143,7 +143,7 @@ export class OrderEventsStack extends Stack {
       })),
     });
 
-    // Last, so it sees every queue, function, state machine and alarm of the stack.
+    // Every alarm of the stack to the ops topic, and a dashboard (read at synthesis).
     const ops = new OpsView(this, 'Operations');
     new CfnOutput(this, 'OpsTopicArn', { value: ops.opsTopic.topicArn });
 

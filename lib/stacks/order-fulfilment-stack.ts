@@ -123,7 +123,7 @@ export class OrderFulfilmentStack extends Stack {
     this.saga.stateMachine.grantStartExecution(starter.function);
     this.table.grantWriteData(starter.function);
 
-    // Last, so it sees every queue, function, state machine and alarm of the stack.
+    // Every alarm of the stack to the ops topic, and a dashboard (read at synthesis).
     const ops = new OpsView(this, 'Operations');
     new CfnOutput(this, 'OpsTopicArn', { value: ops.opsTopic.topicArn });
 

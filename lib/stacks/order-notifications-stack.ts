@@ -132,7 +132,7 @@ export class OrderNotificationsStack extends Stack {
       status: consumer('OrderStatusProjection', this.queues.status, 'order-status-projection'),
     };
 
-    // Last, so it sees every queue, function, state machine and alarm of the stack.
+    // Every alarm of the stack to the ops topic, and a dashboard (read at synthesis).
     const ops = new OpsView(this, 'Operations');
     new CfnOutput(this, 'OpsTopicArn', { value: ops.opsTopic.topicArn });
 
