@@ -65,7 +65,11 @@ export class OrderEventsStack extends Stack {
     this.bus = this.router.bus;
 
     // Each queue has a consumer, so the default age alarm (5 minutes) means it fell behind.
-    const queue = (name: string) => new ReliableQueue(this, name, { maxReceiveCount: 5 });
+    // A consumer does a few DynamoDB writes: 5 s is ample, and the 35 s visibility timeout (the
+    // 6x QueueConsumer requires) brings a timed-out batch back sooner than the default 90 s.
+    const consumerTimeout = Duration.seconds(5);
+    const queue = (name: string) =>
+      new ReliableQueue(this, name, { maxReceiveCount: 5, visibilityTimeout: Duration.seconds(35) });
     this.queues = {
       fraudReview: queue('FraudReviewQueue'),
       partner: queue('PartnerQueue'),
@@ -120,6 +124,7 @@ export class OrderEventsStack extends Stack {
         source: this.queues[name],
         entry: lambdaEntry('route-consumers'),
         functionProps: { handler: name },
+        timeout: consumerTimeout,
         idempotencyTable: this.idempotency.table,
         environment: { ROUTE_EFFECTS_TABLE_NAME: this.effects.tableName },
       });

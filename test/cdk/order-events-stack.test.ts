@@ -202,6 +202,16 @@ describe('OrderEventsStack', () => {
     }
   });
 
+  // A batch that timed out on a loaded machine comes back after the visibility timeout: 35 s,
+  // the 6x of a 5 s function that QueueConsumer requires, not the 90 s default.
+  it.each(ROUTE_QUEUES)('gives the %s consumer 5 s and its queue a 35 s visibility timeout', (name) => {
+    // THEN
+    const id = stack.getLogicalId(functionOf(name).node.defaultChild as CfnElement);
+    expect(template.findResources('AWS::Lambda::Function')[id]?.Properties?.Timeout).toBe(5);
+    const queueId = stack.getLogicalId(stack.queues[name].queue.node.defaultChild as CfnElement);
+    expect(template.findResources('AWS::SQS::Queue')[queueId]?.Properties?.VisibilityTimeout).toBe(35);
+  });
+
   it.each(ROUTE_QUEUES)('runs the %s export of the route consumers bundle for that queue', (name) => {
     // THEN
     const id = stack.getLogicalId(functionOf(name).node.defaultChild as CfnElement);
