@@ -41,6 +41,11 @@ export function executionName(orderId: string): string {
   return `${prefix}-${hash}`;
 }
 
+/** arn:…:stateMachine:<machine> → arn:…:execution:<machine>:<name>. */
+export function executionArn(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
 /**
  * Start the fulfilment saga for a placed order, named by the order id: a second OrderPlaced
  * for the same order (a duplicate publish, a replay) cannot start a second run. A name taken

@@ -5,7 +5,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { tracer } from '../shared/powertools.js';
-import type { SagaStarter } from './start-saga.js';
+import { executionArn, type SagaStarter } from './start-saga.js';
 
 export class StepFunctionsStarter implements SagaStarter {
   private readonly client = tracer.captureAWSv3Client(new SFNClient({}));
@@ -36,9 +36,4 @@ export class StepFunctionsStarter implements SagaStarter {
     const input = JSON.parse(execution.input ?? '{}') as { order?: { orderId?: unknown } };
     return typeof input.order?.orderId === 'string' ? input.order.orderId : undefined;
   }
-}
-
-/** arn:…:stateMachine:<machine> → arn:…:execution:<machine>:<name>. */
-export function executionArn(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }

@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { EFFECT_KINDS, effectKeys, kindOfSortKey } from '../../lambdas/route-consumers/effect-keys.js';
 import type { RouteEffectKind } from '../../lambdas/route-consumers/route-effects.js';
-import { executionName } from '../../lambdas/saga-starter/start-saga.js';
+import { executionArn, executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
 import { EventPublisher } from '../../lambdas/shared/publisher.js';
 import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
@@ -102,7 +102,7 @@ export class AppClient {
   /** The ARN of the saga execution for an order (named by the order id). */
   executionArn(orderId: string): string {
     const machine = this.sagaOutput('StateMachineArn');
-    return `${machine.replace(':stateMachine:', ':execution:')}:${executionName(orderId)}`;
+    return executionArn(machine, executionName(orderId));
   }
 
   /** The saga execution of an order, or undefined when none was started. */

@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { executionName, type SagaStarter, startSaga } from '../../../lambdas/saga-starter/start-saga.js';
+import {
+  executionArn,
+  executionName,
+  type SagaStarter,
+  startSaga,
+} from '../../../lambdas/saga-starter/start-saga.js';
 import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
 import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
 import { InMemoryPaymentTokenVault } from '../fulfilment/in-memory-fulfilment-store.js';
@@ -238,5 +243,13 @@ describe('startSaga', () => {
 
   it('lets a failure to start propagate, so the intake record is retried', async () => {
     await expect(startSaga(orderPlaced(), new FailingStarter(), vault)).rejects.toThrow(/throttled/);
+  });
+});
+
+describe('executionArn', () => {
+  it('names the execution of a state machine', () => {
+    expect(executionArn('arn:aws:states:us-east-1:123456789012:stateMachine:Saga', 'ord-1')).toBe(
+      'arn:aws:states:us-east-1:123456789012:execution:Saga:ord-1',
+    );
   });
 });

@@ -40,7 +40,7 @@ export function placedMetadata(orderId: string, overrides: Partial<EventMetadata
 /** What the saga starts with: `{ order, metadata }` (no payment token: see `paying` in steps.test). */
 export function sagaInput(overrides: Partial<SagaOrder> = {}): SagaInput {
   const { paymentToken: _, ...order } = orderData(overrides);
-  return { order: { ...order, ...overrides }, metadata: placedMetadata(order.orderId) };
+  return { order, metadata: placedMetadata(order.orderId) };
 }
 
 /** The saga state after the compensations: the input plus `failure = { step, reason }`. */
