@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ORDER_SAGA_OUTCOMES } from '../lambdas/fulfilment/saga-state.js';
+import { ORDER_SAGA_OUTCOMES } from '../contracts/saga-state.js';
 import { AppClient } from './lib/app-client.js';
 import {
   awaitQuiet,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
+import { ORDER_PLACED_DETAIL_TYPE } from '../contracts/events/order-placed.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../lambdas/shared/dead-letter.js';
-import { ORDER_PLACED_DETAIL_TYPE } from '../lambdas/shared/events/order-placed.js';
 import type { PublishRequest } from '../lambdas/shared/publisher.js';
 import { ROUTE_QUEUES } from '../lib/stacks/order-events-stack.js';
 import { AppClient, type Effect, QUEUE_NAMES, ROUTE_EFFECTS, waitFor } from './lib/app-client.js';

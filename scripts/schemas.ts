@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EVENT_CATALOG } from '../lambdas/shared/events/catalog.js';
-import { schemaFileName, toJsonSchema } from '../lambdas/shared/events/json-schema.js';
+import { EVENT_CATALOG } from '../contracts/events/catalog.js';
+import { schemaFileName, toJsonSchema } from '../contracts/events/json-schema.js';
 import { ROOT } from './lib/paths.js';
 import { fail, progress, runMain } from './lib/progress.js';
 
 const USAGE = `Usage: npm run schemas [-- --check]
 
 Writes schemas/<DetailType>.v<version>.json, the JSON Schema of every event in
-lambdas/shared/events/catalog.ts. With --check, writes nothing and exits 1 if a committed file
+contracts/events/catalog.ts. With --check, writes nothing and exits 1 if a committed file
 is stale, missing or left over.`;
 
 const DIR = path.join(ROOT, 'schemas');

@@ -1,5 +1,5 @@
+import { OrderOutcomeSchema } from '../../contracts/events/order-outcome.js';
 import { requireEnv } from '../shared/env.js';
-import { OrderOutcomeSchema } from '../shared/events/order-outcome.js';
 import { createSqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoDbFactStore } from './dynamodb-fact-store.js';
 import { recordFact } from './record-fact.js';

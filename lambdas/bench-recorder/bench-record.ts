@@ -1,4 +1,4 @@
-import type { OrderOutcome } from '../shared/events/order-outcome.js';
+import type { OrderOutcome } from '../../contracts/events/order-outcome.js';
 
 /**
  * What the benchmark consumer writes, so that `npm run bench` can read latency and batching

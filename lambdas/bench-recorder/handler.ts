@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { OrderOutcomeSchema } from '../../contracts/events/order-outcome.js';
 import { requireEnv } from '../shared/env.js';
-import { OrderOutcomeSchema } from '../shared/events/order-outcome.js';
 import { createSqsConsumer } from '../shared/sqs-consumer.js';
 import { invocationItem, recordEffect } from './bench-record.js';
 import { DynamoDbBenchStore } from './dynamodb-bench-store.js';

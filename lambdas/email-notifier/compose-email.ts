@@ -1,4 +1,4 @@
-import type { OrderOutcome } from '../shared/events/order-outcome.js';
+import type { OrderOutcome } from '../../contracts/events/order-outcome.js';
 
 export interface Email {
   readonly to: string;

@@ -1,11 +1,11 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CompensatedStateSchema, SagaInputSchema } from '../../contracts/saga-state.js';
 import { requireEnv } from '../shared/env.js';
 import { idempotentStep } from '../shared/idempotent-step.js';
 import { tracer } from '../shared/powertools.js';
 import { EventPublisher } from '../shared/publisher.js';
 import { DynamoDbFulfilmentStore } from './dynamodb-fulfilment-store.js';
 import { DynamoDbPaymentTokenVault } from './payment-token-vault.js';
-import { CompensatedStateSchema, SagaInputSchema } from './saga-state.js';
 import * as steps from './steps.js';
 
 // One bundle, one exported handler per saga task (each function's `handler` names its export).

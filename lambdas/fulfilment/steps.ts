@@ -1,10 +1,16 @@
+import { OrderCancelledContract, OrderConfirmedContract } from '../../contracts/events/catalog.js';
+import { CancellationReasonSchema } from '../../contracts/events/order-cancelled.js';
+import {
+  type CompensatedState,
+  declined,
+  OK,
+  type SagaInput,
+  type StepResult,
+} from '../../contracts/saga-state.js';
 import { TransientError } from '../shared/errors.js';
-import { OrderCancelledContract, OrderConfirmedContract } from '../shared/events/catalog.js';
-import { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
 import type { EventPublisher, PublishedEvent } from '../shared/publisher.js';
 import type { FulfilmentStore } from './fulfilment-store.js';
 import type { PaymentTokenVault } from './payment-token-vault.js';
-import { type CompensatedState, declined, OK, type SagaInput, type StepResult } from './saga-state.js';
 import {
   FLAKY_FAILURES,
   initialStock,

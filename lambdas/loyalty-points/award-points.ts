@@ -1,4 +1,4 @@
-import type { OrderConfirmed } from '../shared/events/order-confirmed.js';
+import type { OrderConfirmed } from '../../contracts/events/order-confirmed.js';
 
 /** Port: the loyalty ledger. `award` is not idempotent on its own: it adds to a balance. */
 export interface LoyaltyLedger {

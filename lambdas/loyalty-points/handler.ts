@@ -1,5 +1,5 @@
+import { OrderConfirmedSchema } from '../../contracts/events/order-confirmed.js';
 import { requireEnv } from '../shared/env.js';
-import { OrderConfirmedSchema } from '../shared/events/order-confirmed.js';
 import { createSqsConsumer } from '../shared/sqs-consumer.js';
 import { awardPoints } from './award-points.js';
 import { DynamoDbLoyaltyLedger } from './dynamodb-loyalty-ledger.js';

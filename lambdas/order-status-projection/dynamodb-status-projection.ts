@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderStatus } from '../../contracts/events/order-status-changed.js';
 import { documentClient } from '../shared/clients.js';
-import type { OrderStatus } from '../shared/events/order-status-changed.js';
 import { ledgerKeys } from '../shared/ledger.js';
 import type { ProjectionOutcome, StatusProjection } from './project-status.js';
 

@@ -1,5 +1,5 @@
+import { OrderStatusChangedSchema } from '../../contracts/events/order-status-changed.js';
 import { requireEnv } from '../shared/env.js';
-import { OrderStatusChangedSchema } from '../shared/events/order-status-changed.js';
 import { logger } from '../shared/powertools.js';
 import { createSqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoDbStatusProjection } from './dynamodb-status-projection.js';

@@ -1,4 +1,4 @@
-import type { OrderStatus, OrderStatusChanged } from '../shared/events/order-status-changed.js';
+import type { OrderStatus, OrderStatusChanged } from '../../contracts/events/order-status-changed.js';
 
 export type ProjectionOutcome = 'applied' | 'stale';
 

@@ -1,3 +1,10 @@
+import {
+  AnalyticsEventSchema,
+  CouponOrderSchema,
+  FraudReviewEventSchema,
+  GiftOrderSchema,
+  PartnerOrderSchema,
+} from '../../contracts/route-events.js';
 import { requireEnv } from '../shared/env.js';
 import { createSqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoDbRouteEffects } from './dynamodb-route-effects.js';
@@ -8,13 +15,6 @@ import {
   recordCouponUse,
   recordOrderFact,
 } from './route-effects.js';
-import {
-  AnalyticsEventSchema,
-  CouponOrderSchema,
-  FraudReviewEventSchema,
-  GiftOrderSchema,
-  PartnerOrderSchema,
-} from './route-events.js';
 
 // One bundle, one exported handler per bus route queue (each function's `handler` names its
 // export, which is the route's name in lib/stacks/order-events-stack.ts).

@@ -6,7 +6,7 @@ import {
   isGiftSku,
   PARTNER_CHANNEL_PREFIX,
   type PartnerOrder,
-} from './route-events.js';
+} from '../../contracts/route-events.js';
 
 /** Where the effect came from: the event's business key, its id and time. */
 interface Cause {

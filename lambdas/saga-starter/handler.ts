@@ -1,6 +1,6 @@
+import { OrderPlacedSchema } from '../../contracts/events/order-placed.js';
 import { DynamoDbPaymentTokenVault } from '../fulfilment/payment-token-vault.js';
 import { requireEnv } from '../shared/env.js';
-import { OrderPlacedSchema } from '../shared/events/order-placed.js';
 import { logger } from '../shared/powertools.js';
 import { createSqsConsumer } from '../shared/sqs-consumer.js';
 import { startSaga } from './start-saga.js';

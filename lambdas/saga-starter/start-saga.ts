@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { OrderPlaced } from '../../contracts/events/order-placed.js';
+import type { SagaInput } from '../../contracts/saga-state.js';
 import type { PaymentTokenVault } from '../fulfilment/payment-token-vault.js';
-import type { SagaInput } from '../fulfilment/saga-state.js';
 import { PoisonMessageError } from '../shared/errors.js';
-import type { OrderPlaced } from '../shared/events/order-placed.js';
 
 /** Port: starts a saga execution under a name; reports a duplicate name instead of failing. */
 export interface SagaStarter {

@@ -6,8 +6,8 @@ import {
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod/mini';
-import type { EventContract } from './events/catalog.js';
-import type { EventMetadata } from './events/envelope.js';
+import type { EventContract } from '../../contracts/events/catalog.js';
+import type { EventMetadata } from '../../contracts/events/envelope.js';
 
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;

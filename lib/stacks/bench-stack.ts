@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import {
   ORDER_CONFIRMED_DETAIL_TYPE,
   ORDER_CONFIRMED_SOURCE,
-} from '../../lambdas/shared/events/order-confirmed.js';
+} from '../../contracts/events/order-confirmed.js';
 import { EventRouter } from '../patterns/event-router/index.js';
 import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';

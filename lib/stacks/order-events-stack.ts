@@ -2,10 +2,10 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { FRAUD_REVIEW_FIELDS } from '../../lambdas/route-consumers/route-events.js';
-import { EVENT_CATALOG } from '../../lambdas/shared/events/catalog.js';
-import { toJsonSchema } from '../../lambdas/shared/events/json-schema.js';
-import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { EVENT_CATALOG } from '../../contracts/events/catalog.js';
+import { toJsonSchema } from '../../contracts/events/json-schema.js';
+import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
+import { FRAUD_REVIEW_FIELDS } from '../../contracts/route-events.js';
 import { EventRouter, EventSchemaRegistry } from '../patterns/event-router/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
@@ -140,7 +140,7 @@ export class OrderEventsStack extends Stack {
     // The contracts, browsable on AWS (the local emulator has no schema registry: see
     // docs/emulator-parity.md).
     new EventSchemaRegistry(this, 'Schemas', {
-      description: 'Order fulfilment event contracts, generated from lambdas/shared/events',
+      description: 'Order fulfilment event contracts, generated from contracts/events',
       schemas: EVENT_CATALOG.map((c) => ({
         name: `${c.source}@${c.detailType}.v${c.version}`,
         content: toJsonSchema(c),

@@ -1,9 +1,9 @@
 import type * as events from 'aws-cdk-lib/aws-events';
-import { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX } from '../../lambdas/route-consumers/route-events.js';
-import { ORDER_CANCELLED_DETAIL_TYPE } from '../../lambdas/shared/events/order-cancelled.js';
-import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../lambdas/shared/events/order-confirmed.js';
-import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
-import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { ORDER_CANCELLED_DETAIL_TYPE } from '../../contracts/events/order-cancelled.js';
+import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../contracts/events/order-confirmed.js';
+import { ORDER_PLACED_DETAIL_TYPE } from '../../contracts/events/order-placed.js';
+import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
+import { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX } from '../../contracts/route-events.js';
 
 // What a partner channel and a gift SKU are belongs to the route consumers; the rules use the same.
 export { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX };

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ORDER_SAGA_OUTCOMES } from '../../lambdas/fulfilment/saga-state.js';
+import { ORDER_PLACED_DETAIL_TYPE } from '../../contracts/events/order-placed.js';
+import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
+import { ORDER_SAGA_OUTCOMES } from '../../contracts/saga-state.js';
 import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
-import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
-import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
 import { type AppClient, QUEUE_NAMES, waitFor } from './app-client.js';
 import { placeOrder } from './order-events.js';
 import { progress } from './progress.js';

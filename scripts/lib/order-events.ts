@@ -3,8 +3,8 @@ import {
   OrderCancelledContract,
   OrderConfirmedContract,
   OrderPlacedContract,
-} from '../../lambdas/shared/events/catalog.js';
-import type { EventMetadata } from '../../lambdas/shared/events/envelope.js';
+} from '../../contracts/events/catalog.js';
+import type { EventMetadata } from '../../contracts/events/envelope.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
   ORDER_CANCELLED_SOURCE,
@@ -12,7 +12,7 @@ import {
   type OrderCancelled,
   type OrderCancelledData,
   type OrderCancelledDataSchema,
-} from '../../lambdas/shared/events/order-cancelled.js';
+} from '../../contracts/events/order-cancelled.js';
 import {
   ORDER_CONFIRMED_DETAIL_TYPE,
   ORDER_CONFIRMED_SOURCE,
@@ -20,7 +20,7 @@ import {
   type OrderConfirmed,
   type OrderConfirmedData,
   type OrderConfirmedDataSchema,
-} from '../../lambdas/shared/events/order-confirmed.js';
+} from '../../contracts/events/order-confirmed.js';
 import {
   ORDER_PLACED_DETAIL_TYPE,
   ORDER_PLACED_SOURCE,
@@ -28,14 +28,14 @@ import {
   type OrderPlaced,
   type OrderPlacedData,
   type OrderPlacedDataSchema,
-} from '../../lambdas/shared/events/order-placed.js';
+} from '../../contracts/events/order-placed.js';
 import {
   ORDER_STATUS_CHANGED_DETAIL_TYPE,
   ORDER_STATUS_CHANGED_SOURCE,
   ORDER_STATUS_CHANGED_VERSION,
   type OrderStatus,
   type OrderStatusChanged,
-} from '../../lambdas/shared/events/order-status-changed.js';
+} from '../../contracts/events/order-status-changed.js';
 import type { PublishRequest } from '../../lambdas/shared/publisher.js';
 
 /** Metadata for a new fact; the idempotency key names the fact, not the delivery. */

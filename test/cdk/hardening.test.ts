@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import { Saga } from '../../lib/patterns/saga/index.js';
 import { lambdaEntry, NodeFunction } from '../../lib/shared/node-function.js';
 import { serviceTable } from '../../lib/shared/tables.js';

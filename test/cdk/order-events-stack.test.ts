@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import type { EventRoute } from '../../lib/patterns/event-router/index.js';
 import type { OpsView } from '../../lib/patterns/ops-view/index.js';
 import {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { ID_MAX_BYTES } from '../../contracts/events/envelope.js';
+import { ORDER_PLACED_DETAIL_TYPE, ORDER_PLACED_SOURCE } from '../../contracts/events/order-placed.js';
 import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
-import { ID_MAX_BYTES } from '../../lambdas/shared/events/envelope.js';
-import { ORDER_PLACED_DETAIL_TYPE, ORDER_PLACED_SOURCE } from '../../lambdas/shared/events/order-placed.js';
 import { orderPlaced, placeOrder } from '../../scripts/lib/order-events.js';
 import { connect, waitFor } from './support.js';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod/mini';
-import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../lambdas/shared/events/order-confirmed.js';
-import { ORDER_PLACED_DETAIL_TYPE } from '../../lambdas/shared/events/order-placed.js';
-import { ORDER_STATUS_CHANGED_DETAIL_TYPE } from '../../lambdas/shared/events/order-status-changed.js';
-import { ORDERS_SOURCE } from '../../lambdas/shared/events/sources.js';
+import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../contracts/events/order-confirmed.js';
+import { ORDER_PLACED_DETAIL_TYPE } from '../../contracts/events/order-placed.js';
+import { ORDER_STATUS_CHANGED_DETAIL_TYPE } from '../../contracts/events/order-status-changed.js';
+import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import { EventPublisher, type PublishRequest } from '../../lambdas/shared/publisher.js';
 import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
 import type { Effect } from '../../scripts/lib/app-client.js';

@@ -1,5 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SagaInput, SagaOrder } from '../../../lambdas/fulfilment/saga-state.js';
+import { ORDER_CANCELLED_DETAIL_TYPE } from '../../../contracts/events/order-cancelled.js';
+import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../../contracts/events/order-confirmed.js';
+import { ORDERS_SOURCE } from '../../../contracts/events/sources.js';
+import type { SagaInput, SagaOrder } from '../../../contracts/saga-state.js';
 import { DEFAULT_STOCK, PAYMENT_TOKENS } from '../../../lambdas/fulfilment/simulation.js';
 import {
   authorizePayment,
@@ -14,9 +17,6 @@ import {
   voidPayment,
 } from '../../../lambdas/fulfilment/steps.js';
 import { TransientError } from '../../../lambdas/shared/errors.js';
-import { ORDER_CANCELLED_DETAIL_TYPE } from '../../../lambdas/shared/events/order-cancelled.js';
-import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../../lambdas/shared/events/order-confirmed.js';
-import { ORDERS_SOURCE } from '../../../lambdas/shared/events/sources.js';
 import { EventPublisher } from '../../../lambdas/shared/publisher.js';
 import { detailOf, FakeEventBridge, metadataOf } from '../support/event-bridge.js';
 import { compensatedState, sagaInput } from '../support/orders.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderStatus } from '../../../contracts/events/order-status-changed.js';
 import {
   type ProjectionOutcome,
   projectStatus,
   type StatusProjection,
 } from '../../../lambdas/order-status-projection/project-status.js';
-import type { OrderStatus } from '../../../lambdas/shared/events/order-status-changed.js';
 import { orderStatusChanged } from '../../../scripts/lib/order-events.js';
 
 interface Projected {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CouponOrderSchema } from '../../../contracts/route-events.js';
 import {
   forwardToPartner,
   markGiftWrap,
@@ -6,7 +7,6 @@ import {
   recordCouponUse,
   recordOrderFact,
 } from '../../../lambdas/route-consumers/route-effects.js';
-import { CouponOrderSchema } from '../../../lambdas/route-consumers/route-events.js';
 import { orderCancelled, orderConfirmed } from '../../../scripts/lib/order-events.js';
 import { orderPlaced, placedMetadata } from '../support/orders.js';
 import { failingStore, recordingStore, slimmed } from './support.js';

@@ -6,7 +6,7 @@ import {
   FraudReviewEventSchema,
   GiftOrderSchema,
   PartnerOrderSchema,
-} from '../../../lambdas/route-consumers/route-events.js';
+} from '../../../contracts/route-events.js';
 import { orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
 import { orderPlaced } from '../support/orders.js';
 import { slimmed } from './support.js';

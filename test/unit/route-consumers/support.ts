@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
+import type { OrderPlaced } from '../../../contracts/events/order-placed.js';
+import type { FraudReviewEvent } from '../../../contracts/route-events.js';
 import type { RouteEffect, RouteEffectStore } from '../../../lambdas/route-consumers/route-effects.js';
-import type { FraudReviewEvent } from '../../../lambdas/route-consumers/route-events.js';
-import type { OrderPlaced } from '../../../lambdas/shared/events/order-placed.js';
 
 /** A store that remembers what it was given. */
 export function recordingStore(): { store: RouteEffectStore; record: ReturnType<typeof vi.fn> } {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ID_MAX_BYTES } from '../../../contracts/events/envelope.js';
 import {
   executionArn,
   executionName,
@@ -6,7 +7,6 @@ import {
   startSaga,
 } from '../../../lambdas/saga-starter/start-saga.js';
 import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
-import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
 import { InMemoryPaymentTokenVault } from '../fulfilment/in-memory-fulfilment-store.js';
 import { orderPlaced } from '../support/orders.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type SagaInput, SagaInputSchema } from '../../../lambdas/fulfilment/saga-state.js';
+import { type SagaInput, SagaInputSchema } from '../../../contracts/saga-state.js';
 import { idempotentStep } from '../../../lambdas/shared/idempotent-step.js';
 import { logger } from '../../../lambdas/shared/powertools.js';
 import { InMemoryPersistenceLayer } from '../support/in-memory-persistence.js';

@@ -1,8 +1,8 @@
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SagaInputSchema } from '../../../lambdas/fulfilment/saga-state.js';
+import { OrderOutcomeSchema } from '../../../contracts/events/order-outcome.js';
+import { SagaInputSchema } from '../../../contracts/saga-state.js';
 import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
-import { OrderOutcomeSchema } from '../../../lambdas/shared/events/order-outcome.js';
 import { idempotentStep } from '../../../lambdas/shared/idempotent-step.js';
 import { correlationKeys } from '../../../lambdas/shared/log-context.js';
 import { logger } from '../../../lambdas/shared/powertools.js';

@@ -1,9 +1,9 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { OrderPlacedContract, OrderStatusChangedContract } from '../../../lambdas/shared/events/catalog.js';
-import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
-import type { OrderPlacedDataSchema } from '../../../lambdas/shared/events/order-placed.js';
+import { OrderPlacedContract, OrderStatusChangedContract } from '../../../contracts/events/catalog.js';
+import { ID_MAX_BYTES } from '../../../contracts/events/envelope.js';
+import type { OrderPlacedDataSchema } from '../../../contracts/events/order-placed.js';
 import {
   EventPublisher,
   InvalidEventError,

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeadLetterSink } from '../../../lambdas/shared/dead-letter.js';
-import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
-import type { OrderConfirmed } from '../../../lambdas/shared/events/order-confirmed.js';
-import { type OrderOutcome, OrderOutcomeSchema } from '../../../lambdas/shared/events/order-outcome.js';
+import type { OrderConfirmed } from '../../../contracts/events/order-confirmed.js';
+import { type OrderOutcome, OrderOutcomeSchema } from '../../../contracts/events/order-outcome.js';
 import {
   type OrderStatusChanged,
   OrderStatusChangedSchema,
-} from '../../../lambdas/shared/events/order-status-changed.js';
+} from '../../../contracts/events/order-status-changed.js';
+import type { DeadLetterSink } from '../../../lambdas/shared/dead-letter.js';
+import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
 import { logger } from '../../../lambdas/shared/powertools.js';
 import { createSqsConsumer, parseBody, START_MARGIN_MS } from '../../../lambdas/shared/sqs-consumer.js';
 import { orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';

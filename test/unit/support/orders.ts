@@ -1,12 +1,12 @@
-import type { CompensatedState, SagaInput, SagaOrder } from '../../../lambdas/fulfilment/saga-state.js';
-import type { EventMetadata } from '../../../lambdas/shared/events/envelope.js';
+import type { EventMetadata } from '../../../contracts/events/envelope.js';
 import {
   ORDER_PLACED_DETAIL_TYPE,
   ORDER_PLACED_SOURCE,
   ORDER_PLACED_VERSION,
   type OrderPlaced,
   type OrderPlacedData,
-} from '../../../lambdas/shared/events/order-placed.js';
+} from '../../../contracts/events/order-placed.js';
+import type { CompensatedState, SagaInput, SagaOrder } from '../../../contracts/saga-state.js';
 import { orderPlacedData } from '../../../scripts/lib/order-events.js';
 
 /**

@@ -19,6 +19,6 @@ export function toJsonSchema(contract: EventContract): Record<string, unknown> {
   return {
     ...generated,
     title: `${contract.detailType} v${contract.version}`,
-    description: `Event '${contract.detailType}' from '${contract.source}', eventVersion ${contract.version}. Generated from lambdas/shared/events; do not edit.`,
+    description: `Event '${contract.detailType}' from '${contract.source}', eventVersion ${contract.version}. Generated from contracts/events; do not edit.`,
   };
 }

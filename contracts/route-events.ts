@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
-import { busEventSchema } from '../shared/events/envelope.js';
-import { OrderCancelledSchema } from '../shared/events/order-cancelled.js';
-import { OrderConfirmedSchema } from '../shared/events/order-confirmed.js';
+import { busEventSchema } from './events/envelope.js';
+import { OrderCancelledSchema } from './events/order-cancelled.js';
+import { OrderConfirmedSchema } from './events/order-confirmed.js';
 import {
   ORDER_PLACED_DETAIL_TYPE,
   ORDER_PLACED_SOURCE,
   ORDER_PLACED_VERSION,
   OrderPlacedDataSchema,
   OrderPlacedSchema,
-} from '../shared/events/order-placed.js';
+} from './events/order-placed.js';
 
 /** Sales channels of partners start with this; the rest of the channel names the partner. */
 export const PARTNER_CHANNEL_PREFIX = 'partner-';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod/mini';
-import * as events from '../../../lambdas/shared/events/index.js';
+import * as events from '../../../contracts/events/index.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
   ORDER_CONFIRMED_DETAIL_TYPE,
@@ -10,7 +10,7 @@ import {
   OrderConfirmedSchema,
   OrderOutcomeSchema,
   OrderStatusChangedSchema,
-} from '../../../lambdas/shared/events/index.js';
+} from '../../../contracts/events/index.js';
 import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/events');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_CATALOG } from '../../../lambdas/shared/events/catalog.js';
-import { OrderOutcomeSchema } from '../../../lambdas/shared/events/order-outcome.js';
+import { EVENT_CATALOG } from '../../../contracts/events/catalog.js';
+import { OrderOutcomeSchema } from '../../../contracts/events/order-outcome.js';
 import { orderConfirmed } from '../../../scripts/lib/order-events.js';
 
 describe('event versions', () => {

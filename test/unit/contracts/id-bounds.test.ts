@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod/mini';
-import { fulfilmentKeys } from '../../../lambdas/fulfilment/dynamodb-fulfilment-store.js';
-import { OrderPlacedContract } from '../../../lambdas/shared/events/catalog.js';
-import { ID_MAX_BYTES } from '../../../lambdas/shared/events/envelope.js';
+import { OrderPlacedContract } from '../../../contracts/events/catalog.js';
+import { ID_MAX_BYTES } from '../../../contracts/events/envelope.js';
 import {
   OrderCancelledSchema,
   OrderConfirmedSchema,
   OrderPlacedSchema,
   OrderStatusChangedSchema,
-} from '../../../lambdas/shared/events/index.js';
-import { toJsonSchema } from '../../../lambdas/shared/events/json-schema.js';
+} from '../../../contracts/events/index.js';
+import { toJsonSchema } from '../../../contracts/events/json-schema.js';
+import { fulfilmentKeys } from '../../../lambdas/fulfilment/dynamodb-fulfilment-store.js';
 import { ledgerKeys } from '../../../lambdas/shared/ledger.js';
 import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
 import { orderPlaced } from '../support/orders.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { EventMetadataSchema } from '../shared/events/envelope.js';
-import type { CancellationReasonSchema } from '../shared/events/order-cancelled.js';
-import { OrderPlacedDataSchema } from '../shared/events/order-placed.js';
+import { EventMetadataSchema } from './events/envelope.js';
+import type { CancellationReasonSchema } from './events/order-cancelled.js';
+import { OrderPlacedDataSchema } from './events/order-placed.js';
 
 /**
  * The order as the saga carries it: the OrderPlaced data with its payment token swapped for a

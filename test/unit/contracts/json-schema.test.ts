@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENT_CATALOG, OrderPlacedContract } from '../../../lambdas/shared/events/catalog.js';
-import { schemaFileName, toJsonSchema } from '../../../lambdas/shared/events/json-schema.js';
+import { EVENT_CATALOG, OrderPlacedContract } from '../../../contracts/events/catalog.js';
+import { schemaFileName, toJsonSchema } from '../../../contracts/events/json-schema.js';
 
 const SCHEMAS = path.resolve(import.meta.dirname, '../../../schemas');
 
@@ -53,7 +53,7 @@ describe('toJsonSchema', () => {
 
   it('says in its description what it describes and that it is generated', () => {
     expect(toJsonSchema(OrderPlacedContract).description).toBe(
-      "Event 'OrderPlaced' from 'com.example.orders', eventVersion 1. Generated from lambdas/shared/events; do not edit.",
+      "Event 'OrderPlaced' from 'com.example.orders', eventVersion 1. Generated from contracts/events; do not edit.",
     );
   });
 
