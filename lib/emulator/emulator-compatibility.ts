@@ -19,7 +19,7 @@ export const UNSUPPORTED_ON_EMULATOR: ReadonlySet<string> = new Set([
 /**
  * Emulator-only: replaces each resource the emulator's CloudFormation cannot create with a
  * no-op stand-in (`AWS::CloudFormation::WaitConditionHandle`). An archive's definition rides in
- * the stand-in's metadata, and scripts/lib/emulator-bridge.ts creates it through the
+ * the stand-in's metadata, and scripts/emulator/bridge.ts creates it through the
  * EventBridge API after the deploy; the schema registry has no local counterpart, and a bus
  * policy is left out (the emulator would store it without enforcing it).
  *

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { EMULATOR_REQUIREMENTS, installIntoVenv, VENV_DIR } from '../lib/emulator.js';
-import { ROOT } from '../lib/paths.js';
-import { run } from '../lib/run.js';
+import { EMULATOR_REQUIREMENTS, installIntoVenv, VENV_DIR } from '../emulator/emulator.js';
+import { ROOT } from '../shared/paths.js';
+import { run } from '../shared/run.js';
 import { capture, tail } from './capture.js';
 
 /** Pinned cfn-lint, the serverless-rules plugin and their dependencies. */

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LOCAL_DIR, ROOT } from '../lib/paths.js';
-import { progress } from '../lib/progress.js';
-import { run } from '../lib/run.js';
+import { LOCAL_DIR, ROOT } from '../shared/paths.js';
+import { progress } from '../shared/progress.js';
+import { run } from '../shared/run.js';
 import { capture, tail } from './capture.js';
 
 /** The harness: pom.xml (event-ruler, pinned) and the one class that runs it. */

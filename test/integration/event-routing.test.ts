@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder } from '../../contracts/samples.js';
 import { ROUTE_QUEUES, type RouteQueueName } from '../../lib/stacks/order-events-stack.js';
-import { type Effect, ROUTE_EFFECTS } from '../../scripts/lib/app-client.js';
-import { placeOrder } from '../../scripts/lib/order-events.js';
+import { type Effect, ROUTE_EFFECTS } from '../../scripts/shared/app-client.js';
 import {
   type BusEntry,
   busRoutingCases,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Effect } from '../../scripts/lib/app-client.js';
+import type { Effect } from '../../scripts/shared/app-client.js';
 import { FAN_OUT_CASES } from '../support/routing-cases.js';
 import { connect, settled, waitFor } from './support.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { orderConfirmed } from '../../scripts/lib/order-events.js';
+import { orderConfirmed } from '../../contracts/samples.js';
 import { connect, settled, waitFor } from './support.js';
 
 const app = connect();

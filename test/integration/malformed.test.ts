@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { orderConfirmed } from '../../contracts/samples.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
-import { orderConfirmed } from '../../scripts/lib/order-events.js';
 import { connect, logLines, settled, waitFor } from './support.js';
 
 const app = connect();

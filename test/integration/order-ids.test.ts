@@ -3,9 +3,9 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { ID_MAX_BYTES } from '../../contracts/events/envelope.js';
 import { ORDER_PLACED_DETAIL_TYPE, ORDER_PLACED_SOURCE } from '../../contracts/events/order-placed.js';
+import { orderPlaced, placeOrder } from '../../contracts/samples.js';
 import { executionName } from '../../lambdas/saga-starter/start-saga.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
-import { orderPlaced, placeOrder } from '../../scripts/lib/order-events.js';
 import { connect, waitFor } from './support.js';
 
 const app = connect();

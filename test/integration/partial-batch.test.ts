@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newOrderId, orderConfirmed } from '../../scripts/lib/order-events.js';
+import { newOrderId, orderConfirmed } from '../../contracts/samples.js';
 import { connect, logLines, settled, waitFor } from './support.js';
 
 const app = connect();

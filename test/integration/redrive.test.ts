@@ -3,17 +3,23 @@ import * as path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { orderConfirmed } from '../../contracts/samples.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
 import {
   type DeadLetterQueue,
   discoverDeadLetterQueues,
   peekMessages,
   resolveQueue,
-} from '../../scripts/lib/dead-letters.js';
-import { ACCOUNT, clientConfig, DEFAULT_ENDPOINT, emulatorEnv, REGION } from '../../scripts/lib/emulator.js';
-import { orderConfirmed } from '../../scripts/lib/order-events.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { redrive } from '../../scripts/lib/redrive.js';
+} from '../../scripts/dead-letters/dead-letters.js';
+import { redrive } from '../../scripts/dead-letters/redrive.js';
+import {
+  ACCOUNT,
+  clientConfig,
+  DEFAULT_ENDPOINT,
+  emulatorEnv,
+  REGION,
+} from '../../scripts/emulator/emulator.js';
+import { ROOT } from '../../scripts/shared/paths.js';
 import { connect, settled, waitFor } from './support.js';
 
 const app = connect();
@@ -200,7 +206,7 @@ describe('redriving dead letters on the deployed app', () => {
         },
       );
 
-    const list = run('dlq.ts', 'list');
+    const list = run('dead-letters/dlq-main.ts', 'list');
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(
       /notifications\/loyalty\s+OrderNotifications\/LoyaltyQueue\s+queue DLQ\s+[1-9]/,
@@ -209,17 +215,17 @@ describe('redriving dead letters on the deployed app', () => {
     expect(list.stdout).toMatch(/events\/analytics\s+OrderEvents\/AnalyticsQueue/);
     expect(list.stdout).toMatch(/notifications\/analytics\s+OrderNotifications\/AnalyticsQueue/);
 
-    const peek = run('dlq.ts', 'peek', 'loyalty', '-n', '50');
+    const peek = run('dead-letters/dlq-main.ts', 'peek', 'loyalty', '-n', '50');
     expect(peek.status).toBe(0);
     expect(peek.stdout).toContain(event.id); // the body excerpt starts with it
     expect(peek.stdout).toMatch(/reason: retries exhausted/);
 
-    const dryRun = run('redrive.ts', 'notifications/loyalty', '--dry-run');
+    const dryRun = run('dead-letters/redrive-main.ts', 'notifications/loyalty', '--dry-run');
     expect(dryRun.status).toBe(0);
     expect(dryRun.stderr).toMatch(/would move [1-9]\d* message/);
     expect(await holds(dlq.url, event.detail.data.orderId)).toBe(true);
 
-    const ambiguous = run('redrive.ts', 'analytics', '--dry-run');
+    const ambiguous = run('dead-letters/redrive-main.ts', 'analytics', '--dry-run');
     expect(ambiguous.status).toBe(2);
     expect(ambiguous.stderr).toMatch(
       /names 2 dead-letter queues[\s\S]*events\/analytics[\s\S]*notifications\/analytics/,
@@ -227,16 +233,21 @@ describe('redriving dead letters on the deployed app', () => {
 
     // Nothing on the emulator dead-letters into a rule target's DLQ: empty once cleared.
     await clear(resolveQueue(queues, 'fulfilment/saga-intake-route').url);
-    const empty = run('redrive.ts', '--bus-dlq', 'fulfilment/saga-intake-route', '--dry-run');
+    const empty = run(
+      'dead-letters/redrive-main.ts',
+      '--bus-dlq',
+      'fulfilment/saga-intake-route',
+      '--dry-run',
+    );
     expect(empty.status).toBe(0);
     expect(empty.stderr).toMatch(/OrderFulfilment\/SagaIntakeRoute: empty, nothing to move/);
     expect(empty.stderr).not.toMatch(/would move|moved 0/);
 
-    const unknown = run('redrive.ts', 'no-such-queue');
+    const unknown = run('dead-letters/redrive-main.ts', 'no-such-queue');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/Valid names[\s\S]*OrderNotifications\/EmailQueue/);
 
-    const busWithoutFlag = run('redrive.ts', 'OrderEvents/Orders');
+    const busWithoutFlag = run('dead-letters/redrive-main.ts', 'OrderEvents/Orders');
     expect(busWithoutFlag.status).toBe(2);
     expect(busWithoutFlag.stderr).toMatch(/Pass --bus-dlq/);
 

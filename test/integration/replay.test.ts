@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { confirmOrder } from '../../scripts/lib/order-events.js';
-import { startReplay, waitForReplay } from '../../scripts/lib/replay.js';
+import { confirmOrder } from '../../contracts/samples.js';
+import { startReplay, waitForReplay } from '../../scripts/replay/replay.js';
 import { busProbe, connect, settled, waitFor } from './support.js';
 
 const app = connect();

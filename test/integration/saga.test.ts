@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newOrderId, placeOrder } from '../../scripts/lib/order-events.js';
-import { sagaEnd, sagaPath } from '../../scripts/lib/saga.js';
+import { newOrderId, placeOrder } from '../../contracts/samples.js';
+import { sagaEnd, sagaPath } from '../../scripts/saga/saga.js';
 import { connect, settled, waitFor } from './support.js';
 
 const app = connect();

@@ -7,36 +7,15 @@ import {
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { ROUTE_QUEUES } from '../../lib/stacks/order-events-stack.js';
-import { AppClient, QUEUE_NAMES, waitFor } from '../../scripts/lib/app-client.js';
-import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../../scripts/lib/emulator.js';
+import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../../scripts/emulator/emulator.js';
+import { AppClient } from '../../scripts/shared/app-client.js';
+import { settled, waitFor } from '../../scripts/shared/wait.js';
 
-export { waitFor };
+export { settled, waitFor };
 
 /** The deployed app; integration tests run after `npm test` (or `npm run local`) deployed it. */
 export function connect(): AppClient {
   return new AppClient();
-}
-
-/**
- * Every consumer queue (the notifications stack's and the bus routes') empty and nothing in
- * flight, twice in a row: all deliveries were handled.
- */
-export async function settled(app: AppClient, timeoutMs = 60_000): Promise<void> {
-  let quietChecks = 0;
-  await waitFor(
-    'every consumer queue to drain',
-    async () => {
-      const urls = [
-        ...QUEUE_NAMES.map((q) => app.queueUrl(q)),
-        ...ROUTE_QUEUES.map((q) => app.routeQueueUrl(q)),
-      ];
-      const depths = await Promise.all(urls.map((url) => app.depth(url)));
-      quietChecks = depths.every((d) => d.visible === 0 && d.inFlight === 0) ? quietChecks + 1 : 0;
-      return quietChecks >= 2 ? true : undefined;
-    },
-    { timeoutMs, intervalMs: 300 },
-  );
 }
 
 /** Log lines of a function's log group that contain `text`, logged at or after `since` (ms). */

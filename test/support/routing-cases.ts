@@ -5,9 +5,6 @@ import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../contracts/events/order-confir
 import { ORDER_PLACED_DETAIL_TYPE } from '../../contracts/events/order-placed.js';
 import { ORDER_STATUS_CHANGED_DETAIL_TYPE } from '../../contracts/events/order-status-changed.js';
 import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
-import { EventPublisher, type PublishRequest } from '../../lambdas/shared/publisher.js';
-import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
-import type { Effect } from '../../scripts/lib/app-client.js';
 import {
   confirmOrder,
   newOrderId,
@@ -15,7 +12,10 @@ import {
   orderConfirmed,
   orderPlacedData,
   placeOrder,
-} from '../../scripts/lib/order-events.js';
+} from '../../contracts/samples.js';
+import { EventPublisher, type PublishRequest } from '../../lambdas/shared/publisher.js';
+import type { RouteQueueName } from '../../lib/stacks/order-events-stack.js';
+import type { Effect } from '../../scripts/shared/app-client.js';
 
 // The routing cases, in one place: the integration tests send them through the emulator
 // (test/integration/event-routing.test.ts, fan-out-routing.test.ts), and

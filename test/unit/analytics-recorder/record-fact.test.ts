@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import { orderCancelled, orderConfirmed } from '../../../contracts/samples.js';
 import {
   type FactStore,
   type OrderFact,
   recordFact,
   toFact,
 } from '../../../lambdas/analytics-recorder/record-fact.js';
-import { orderCancelled, orderConfirmed } from '../../../scripts/lib/order-events.js';
 
 describe('toFact', () => {
   it('flattens an OrderConfirmed into a fact', () => {

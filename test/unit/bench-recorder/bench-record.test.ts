@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { orderConfirmed } from '../../../contracts/samples.js';
 import {
   type BenchStore,
   type EffectItem,
@@ -6,7 +7,6 @@ import {
   invocationItem,
   recordEffect,
 } from '../../../lambdas/bench-recorder/bench-record.js';
-import { orderConfirmed } from '../../../scripts/lib/order-events.js';
 
 class MemoryStore implements BenchStore {
   readonly items: (EffectItem | InvocationItem)[] = [];

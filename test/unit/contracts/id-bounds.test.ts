@@ -9,9 +9,9 @@ import {
   OrderStatusChangedSchema,
 } from '../../../contracts/events/index.js';
 import { toJsonSchema } from '../../../contracts/events/json-schema.js';
+import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../contracts/samples.js';
 import { fulfilmentKeys } from '../../../lambdas/fulfilment/dynamodb-fulfilment-store.js';
 import { ledgerKeys } from '../../../lambdas/shared/ledger.js';
-import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
 import { orderPlaced } from '../support/orders.js';
 
 /** DynamoDB's key limits, in UTF-8 bytes. */

@@ -11,7 +11,7 @@ import {
   OrderOutcomeSchema,
   OrderStatusChangedSchema,
 } from '../../../contracts/events/index.js';
-import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
+import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../contracts/samples.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/events');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG } from '../../../contracts/events/catalog.js';
 import { OrderOutcomeSchema } from '../../../contracts/events/order-outcome.js';
-import { orderConfirmed } from '../../../scripts/lib/order-events.js';
+import { orderConfirmed } from '../../../contracts/samples.js';
 
 describe('event versions', () => {
   it.each(EVENT_CATALOG.map((c) => [c.detailType, c]))(

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import { orderCancelled, orderConfirmed } from '../../../contracts/samples.js';
 import {
   composeEmail,
   type Email,
   type Mailer,
   notifyCustomer,
 } from '../../../lambdas/email-notifier/compose-email.js';
-import { orderCancelled, orderConfirmed } from '../../../scripts/lib/order-events.js';
 
 describe('composeEmail for an OrderConfirmed', () => {
   const event = orderConfirmed({

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import { orderConfirmed } from '../../../contracts/samples.js';
 import {
   awardPoints,
   type LoyaltyLedger,
   type PointsAward,
   pointsFor,
 } from '../../../lambdas/loyalty-points/award-points.js';
-import { orderConfirmed } from '../../../scripts/lib/order-events.js';
 
 describe('pointsFor', () => {
   it.each([

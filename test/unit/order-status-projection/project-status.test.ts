@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../../contracts/events/order-status-changed.js';
+import { orderStatusChanged } from '../../../contracts/samples.js';
 import {
   type ProjectionOutcome,
   projectStatus,
   type StatusProjection,
 } from '../../../lambdas/order-status-projection/project-status.js';
-import { orderStatusChanged } from '../../../scripts/lib/order-events.js';
 
 interface Projected {
   readonly status: OrderStatus;

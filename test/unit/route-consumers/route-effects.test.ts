@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CouponOrderSchema } from '../../../contracts/route-events.js';
+import { orderCancelled, orderConfirmed } from '../../../contracts/samples.js';
 import {
   forwardToPartner,
   markGiftWrap,
@@ -7,7 +8,6 @@ import {
   recordCouponUse,
   recordOrderFact,
 } from '../../../lambdas/route-consumers/route-effects.js';
-import { orderCancelled, orderConfirmed } from '../../../scripts/lib/order-events.js';
 import { orderPlaced, placedMetadata } from '../support/orders.js';
 import { failingStore, recordingStore, slimmed } from './support.js';
 

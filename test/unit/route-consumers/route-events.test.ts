@@ -7,7 +7,7 @@ import {
   GiftOrderSchema,
   PartnerOrderSchema,
 } from '../../../contracts/route-events.js';
-import { orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
+import { orderConfirmed, orderStatusChanged } from '../../../contracts/samples.js';
 import { orderPlaced } from '../support/orders.js';
 import { slimmed } from './support.js';
 

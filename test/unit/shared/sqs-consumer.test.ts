@@ -8,11 +8,11 @@ import {
   type OrderStatusChanged,
   OrderStatusChangedSchema,
 } from '../../../contracts/events/order-status-changed.js';
+import { orderConfirmed, orderStatusChanged } from '../../../contracts/samples.js';
 import type { DeadLetterSink } from '../../../lambdas/shared/dead-letter.js';
 import { PoisonMessageError } from '../../../lambdas/shared/errors.js';
 import { logger } from '../../../lambdas/shared/powertools.js';
 import { createSqsConsumer, parseBody, START_MARGIN_MS } from '../../../lambdas/shared/sqs-consumer.js';
-import { orderConfirmed, orderStatusChanged } from '../../../scripts/lib/order-events.js';
 import { InMemoryPersistenceLayer } from '../support/in-memory-persistence.js';
 import { failedIds, lambdaContext, sqsEvent, sqsRecord } from '../support/sqs.js';
 

@@ -10,7 +10,7 @@ import {
   type SendMessageBatchRequestEntry,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import type { SqsLike } from '../../../scripts/lib/dead-letters.js';
+import type { SqsLike } from '../../../scripts/dead-letters/dead-letters.js';
 
 export const ACCOUNT = '123456789012';
 export const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;

@@ -7,7 +7,7 @@ import {
   type OrderPlacedData,
 } from '../../../contracts/events/order-placed.js';
 import type { CompensatedState, SagaInput, SagaOrder } from '../../../contracts/saga-state.js';
-import { orderPlacedData } from '../../../scripts/lib/order-events.js';
+import { orderPlacedData } from '../../../contracts/samples.js';
 
 /**
  * Fixed, readable builders for the fulfilment saga's inputs (no random ids: a failing test names

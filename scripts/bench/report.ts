@@ -1,0 +1,379 @@
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+import { ROOT } from '../shared/paths.js';
+import { ratio, type Summary } from '../shared/stats.js';
+import { markdownTable } from '../shared/table.js';
+import type { BenchOptions } from './args.js';
+import type { Contributor } from './bundles.js';
+import type { ConsumerResult, Invocations, SagaResult } from './flows.js';
+import type { FunctionDuration } from './lambda-durations.js';
+
+/** Bundles above this are listed with what fills them (the project's size target). */
+export const BUNDLE_TARGET_BYTES = 300 * 1024;
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly os: string;
+  readonly node: string;
+  readonly emulator: { readonly name: string; readonly version: string };
+  readonly date: string;
+  readonly commit: string;
+  /** 1-minute load average at the start and the end: other work on the machine skews figures. */
+  readonly loadAverage: { readonly start: number; end?: number };
+}
+
+export interface BundleResult {
+  readonly functions: readonly string[];
+  readonly bytes: number;
+  /** Largest packages first; only for bundles over BUNDLE_TARGET_BYTES. */
+  readonly contributors?: readonly Contributor[];
+  readonly coldInitMs: Summary;
+}
+
+export interface DeployRun {
+  readonly label: string;
+  readonly seconds: number;
+}
+
+export interface BenchResult {
+  readonly machine: Machine;
+  readonly options: BenchOptions;
+  readonly durationSeconds: number;
+  readonly bundles: readonly BundleResult[];
+  readonly synthSeconds: Summary;
+  readonly deploys: readonly DeployRun[];
+  readonly flows: {
+    readonly fanOut: ConsumerResult;
+    readonly eventBridge: ConsumerResult;
+    readonly saga: SagaResult;
+  };
+  readonly profiles: { readonly lowLatency: ConsumerResult; readonly highThroughput: ConsumerResult };
+  readonly idempotency: { readonly with: ConsumerResult; readonly without: ConsumerResult };
+  /** The app's functions, from their REPORT lines over the whole run. */
+  readonly functionDurations: readonly FunctionDuration[];
+  readonly lambdaDurationsMs: Readonly<Record<string, number>>;
+}
+
+function commitOf(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    // The results this run is about to overwrite do not make the checkout different.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '.', ':!docs/benchmarks'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+export function describeMachine(emulator: { name: string; version: string }): Machine {
+  return {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    emulator,
+    date: new Date().toISOString(),
+    commit: commitOf(),
+    loadAverage: { start: os.loadavg()[0] ?? 0 },
+  };
+}
+
+const ms = (v: number | undefined) =>
+  v === undefined ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
+const num = (v: number | undefined, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
+const spread = (s: Summary) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
+
+/** Shorten `Stack/Construct/Function/Resource` to `Stack/Construct`. */
+function shortPath(p: string): string {
+  return p.replace(/\/Function\/Resource$|\/Resource$/, '');
+}
+
+interface FlowRow {
+  readonly name: string;
+  readonly paced: { latencyMs?: Summary; messages: number; missing: number; intervalMs: number };
+  readonly burst: {
+    perSecond: number;
+    messages: number;
+    missing: number;
+    seconds: number;
+    secondsTo90Percent?: number;
+  };
+  readonly burstInvocations?: Invocations;
+}
+
+function flowRows(result: BenchResult): FlowRow[] {
+  const { fanOut, eventBridge, saga } = result.flows;
+  return [
+    { name: 'SNS fan-out → SQS → Lambda side effect', ...fanOut },
+    { name: 'EventBridge rule → SQS → Lambda side effect', ...eventBridge },
+    { name: 'Saga: OrderPlaced → execution end (OrderConfirmed published)', ...saga },
+  ];
+}
+
+export function renderMarkdown(r: BenchResult): string {
+  const m = r.machine;
+  const { lowLatency: ll, highThroughput: ht } = r.profiles;
+  const { with: withIdem, without } = r.idempotency;
+  const over = r.bundles.filter((b) => b.contributors);
+  const p = (c: ConsumerResult, key: 'median' | 'p95' | 'p99') => c.paced.latencyMs?.[key];
+  const rel = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : ratio(a, b);
+
+  return `# Benchmarks: latest run
+
+Written by \`npm run bench\` (figures: [latest.json](latest.json)). Compare figures as ratios
+within one run: absolute numbers depend on the machine, and the end-to-end ones on the local
+emulator, not AWS.
+
+## Machine
+
+${markdownTable(
+  ['', ''],
+  [
+    ['Date', m.date],
+    ['Commit', m.commit],
+    ['CPU', `${m.cpu}, ${m.cores} cores`],
+    ['Memory', `${m.memoryGiB} GiB`],
+    ['OS', m.os],
+    ['Node.js', m.node],
+    ['Emulator', `${m.emulator.name} ${m.emulator.version}`],
+    ['Load average (1 min) at start / end', `${num(m.loadAverage.start, 2)} / ${num(m.loadAverage.end, 2)}`],
+    [
+      'Options',
+      `--runs ${r.options.runs} --init-runs ${r.options.initRuns} --messages ${r.options.messages}${r.options.quick ? ' --quick' : ''}`,
+    ],
+    ['Bench duration', `${(r.durationSeconds / 60).toFixed(1)} min`],
+  ],
+)}
+
+## Lambda bundles and cold init
+
+Bundle = \`index.mjs\` as esbuild wrote it (minified ESM, AWS SDK inside). Cold init = a fresh
+Node process importing the bundle, with the function's environment from the template, until
+its handler is a function (Node's own start-up excluded); median (min–max) of ${r.options.initRuns} runs.
+Functions sharing one bundle share a row.
+
+${markdownTable(
+  ['Functions', 'Bundle', `Over ${BUNDLE_TARGET_BYTES / 1024} KB`, 'Cold init'],
+  r.bundles.map((b) => [
+    b.functions.map(shortPath).join(', '),
+    kb(b.bytes),
+    b.contributors ? 'yes' : 'no',
+    spread(b.coldInitMs),
+  ]),
+)}
+${
+  over.length === 0
+    ? ''
+    : `
+Largest packages in the bundles over the target (bytes in the minified bundle):
+
+${over
+  .map(
+    (b) =>
+      `- ${b.functions.map(shortPath).join(', ')}: ${(b.contributors ?? [])
+        .slice(0, 6)
+        .map((c) => `${c.name} ${kb(c.bytes)}`)
+        .join(', ')}`,
+  )
+  .join('\n')}
+`
+}
+## Synth and deploy
+
+${markdownTable(
+  ['What', 'Time'],
+  [
+    [
+      `\`cdk synth --quiet\` (default app), median (min–max) of ${r.synthSeconds.n}`,
+      spread(mapSummary(r.synthSeconds, 1000)),
+    ],
+    ...r.deploys.map((d) => [`Emulator deploy: ${d.label}`, `${d.seconds.toFixed(1)} s`]),
+  ],
+)}
+
+Every deploy synthesizes (and bundles) first, as \`npm run deploy:local\` does; the deploys
+include the benchmark stack (\`--context bench=true\`).
+
+## End-to-end on the emulator
+
+Latency: after a warm-up, messages sent one at a time (${r.flows.fanOut.paced.messages} every ${r.flows.fanOut.paced.intervalMs} ms; saga: ${r.flows.saga.paced.messages} orders every ${r.flows.saga.paced.intervalMs} ms),
+from the publish call to the time the consumer wrote its effect (saga: the execution's stop
+time). Throughput: a burst of as many messages, published 10 per call, 4 calls at a time;
+messages ÷ (last effect − first publish). Lost = no effect before the deadline.
+
+${markdownTable(
+  [
+    'Flow',
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    'Lost',
+    'Throughput',
+    'Burst: 90% / all done',
+    'Invocations / 1,000 msgs (burst)',
+  ],
+  flowRows(r).map((f) => [
+    f.name,
+    ms(f.paced.latencyMs?.median),
+    ms(f.paced.latencyMs?.p95),
+    ms(f.paced.latencyMs?.p99),
+    ms(f.paced.latencyMs?.max),
+    String(f.paced.missing + f.burst.missing),
+    `${num(f.burst.perSecond)} msg/s`,
+    `${num(f.burst.secondsTo90Percent)} s / ${num(f.burst.seconds)} s`,
+    f.burstInvocations ? num(f.burstInvocations.perThousandMessages, 0) : '–',
+  ]),
+)}
+
+When "all done" is far beyond "90%", a few invocations timed out (the emulator runs every
+function as a local process on the shared cores, and kills it at its 5-second timeout) and
+their records came back only after the queue's 35-second visibility timeout: throughput is
+then set by that tail, as it would be on AWS for a consumer that times out.
+
+The fan-out row is the \`low-latency\`, idempotent consumer of the benchmark stack
+(lib/stacks/bench-stack.ts), built from the same patterns as the notifications stack. Saga
+outcomes: ${Object.entries(r.flows.saga.statuses)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ')}.
+
+## Throughput profiles, same flow, one run
+
+The same messages reach both consumers through one topic.
+
+${markdownTable(
+  ['', 'low-latency', 'high-throughput', 'high-throughput ÷ low-latency'],
+  [
+    [
+      'Latency p50 (paced)',
+      ms(p(ll, 'median')),
+      ms(p(ht, 'median')),
+      x(rel(p(ht, 'median'), p(ll, 'median'))),
+    ],
+    ['Latency p95 (paced)', ms(p(ll, 'p95')), ms(p(ht, 'p95')), x(rel(p(ht, 'p95'), p(ll, 'p95')))],
+    [
+      'Invocations / 1,000 msgs (paced)',
+      num(ll.pacedInvocations?.perThousandMessages, 0),
+      num(ht.pacedInvocations?.perThousandMessages, 0),
+      x(rel(ht.pacedInvocations?.perThousandMessages, ll.pacedInvocations?.perThousandMessages)),
+    ],
+    [
+      'Invocations / 1,000 msgs (burst)',
+      num(ll.burstInvocations?.perThousandMessages, 0),
+      num(ht.burstInvocations?.perThousandMessages, 0),
+      x(rel(ht.burstInvocations?.perThousandMessages, ll.burstInvocations?.perThousandMessages)),
+    ],
+    [
+      'Burst throughput',
+      `${num(ll.burst.perSecond)} msg/s`,
+      `${num(ht.burst.perSecond)} msg/s`,
+      x(rel(ht.burst.perSecond, ll.burst.perSecond)),
+    ],
+  ],
+)}
+
+The emulator ignores the event source mapping's batching window (docs/emulator-parity.md):
+records are handed over as soon as they arrive, so \`high-throughput\` behaves like a larger
+batch size and no wait. Its 2-second window, which on AWS trades latency for fewer invocations
+at low rates, does not show here: expect the latency ratio to be far above 1 on AWS, and the
+paced invocation ratio well below 1. If the burst row shows about 100 invocations per 1,000
+messages for both, the emulator handed over at most 10 records per invocation, so the batch
+size of 100 did not show either.
+
+## Cost of idempotency
+
+The same handler bundle on the same topic, with Powertools idempotency on DynamoDB and without
+it (the benchmark-only mode of lambdas/bench-recorder). Handler time is measured inside the
+function, per record.
+
+${markdownTable(
+  ['', 'idempotent', 'not idempotent', 'idempotent ÷ not'],
+  [
+    [
+      'Handler time per record (paced)',
+      ms(withIdem.pacedInvocations?.handlerMsPerRecord),
+      ms(without.pacedInvocations?.handlerMsPerRecord),
+      x(rel(withIdem.pacedInvocations?.handlerMsPerRecord, without.pacedInvocations?.handlerMsPerRecord)),
+    ],
+    [
+      'Handler time per record (burst)',
+      ms(withIdem.burstInvocations?.handlerMsPerRecord),
+      ms(without.burstInvocations?.handlerMsPerRecord),
+      x(rel(withIdem.burstInvocations?.handlerMsPerRecord, without.burstInvocations?.handlerMsPerRecord)),
+    ],
+    [
+      'Latency p50 (paced)',
+      ms(p(withIdem, 'median')),
+      ms(p(without, 'median')),
+      x(rel(p(withIdem, 'median'), p(without, 'median'))),
+    ],
+    [
+      'Latency p95 (paced)',
+      ms(p(withIdem, 'p95')),
+      ms(p(without, 'p95')),
+      x(rel(p(withIdem, 'p95'), p(without, 'p95'))),
+    ],
+    [
+      'Burst throughput',
+      `${num(withIdem.burst.perSecond)} msg/s`,
+      `${num(without.burst.perSecond)} msg/s`,
+      x(rel(withIdem.burst.perSecond, without.burst.perSecond)),
+    ],
+  ],
+)}
+
+## Function durations (the app's, on the emulator)
+
+Every invocation of the app's functions during this run (the saga flow drives the fulfilment
+functions and, through OrderConfirmed, the notification consumers), from the REPORT lines the
+emulator writes as Lambda does. The medians are \`lambdaDurationsMs\` in latest.json, which
+\`npm run cost\` and [docs/scaling.md](../scaling.md) use in place of their assumed durations.
+Emulator durations include a local DynamoDB and a shared CPU: they are not AWS durations.
+
+${markdownTable(
+  ['Function', 'Invocations', 'Median', 'p90', 'Max'],
+  r.functionDurations.map((d) => [
+    d.name,
+    String(d.durationMs.n),
+    ms(d.durationMs.median),
+    ms(d.durationMs.p90),
+    ms(d.durationMs.max),
+  ]),
+)}
+`;
+}
+
+function mapSummary(s: Summary, factor: number): Summary {
+  const entries = Object.entries(s).map(([k, v]) => [k, k === 'n' ? v : v * factor]);
+  return Object.fromEntries(entries) as unknown as Summary;
+}
+
+/** A few lines for the terminal. */
+export function renderSummary(r: BenchResult): string {
+  const largest = r.bundles[0];
+  const lines = [
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, ${r.machine.emulator.name} ${r.machine.emulator.version}`,
+    `Bundles: ${r.bundles.length}, largest ${largest ? kb(largest.bytes) : '–'}; cold init median ${r.bundles.map((b) => ms(b.coldInitMs.median)).join(', ')}`,
+    `cdk synth: ${(r.synthSeconds.median).toFixed(1)} s median; deploys: ${r.deploys.map((d) => `${d.seconds.toFixed(1)} s`).join(', ')}`,
+    ...flowRows(r).map(
+      (f) =>
+        `${f.name}: p50 ${ms(f.paced.latencyMs?.median)}, p95 ${ms(f.paced.latencyMs?.p95)}, p99 ${ms(f.paced.latencyMs?.p99)}, ${num(f.burst.perSecond)} msg/s`,
+    ),
+    `Profiles (high-throughput ÷ low-latency): p50 ${x(ratio(r.profiles.highThroughput.paced.latencyMs?.median ?? 0, r.profiles.lowLatency.paced.latencyMs?.median ?? 0))}, invocations/1,000 (burst) ${x(ratio(r.profiles.highThroughput.burstInvocations?.perThousandMessages ?? 0, r.profiles.lowLatency.burstInvocations?.perThousandMessages ?? 0))}`,
+    `Idempotency (with ÷ without): handler time per record ${x(ratio(r.idempotency.with.pacedInvocations?.handlerMsPerRecord ?? 0, r.idempotency.without.pacedInvocations?.handlerMsPerRecord ?? 0))}`,
+    `Total: ${(r.durationSeconds / 60).toFixed(1)} min`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,188 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from '../shared/paths.js';
+
+/** Time one invocation bills: a fixed part plus a part per SQS record it handles. */
+export interface Duration {
+  readonly perInvocationMs: number;
+  readonly perRecordMs: number;
+}
+
+/** DynamoDB request units one call (a task) or one record causes, besides idempotency records. */
+export interface TableWork {
+  readonly reads: number;
+  readonly writes: number;
+  /** Extra write units per distinct SKU of the order (a transaction writes each stock item). */
+  readonly writesPerSku?: number;
+}
+
+/**
+ * What a template cannot tell: how orders behave and how long code runs. Every field has a
+ * default with its reason in WHY; the output prints both.
+ */
+export interface Assumptions {
+  readonly confirmedShare: number;
+  /** Of the cancelled orders, the share each saga step refuses (keys: step names). */
+  readonly refusals: Readonly<Record<string, number>>;
+  readonly statusChangesPerOrder: number;
+  /** Of the events a content-filtered route's detail-types match, the share its filter lets through. */
+  readonly routeShares: Readonly<Record<string, number>>;
+  /** Likewise for a filtered SNS subscription, keyed by the subscribed queue. */
+  readonly subscriptionShares: Readonly<Record<string, number>>;
+  readonly eventBytes: number;
+  readonly skusPerOrder: number;
+  readonly durations: Readonly<Record<string, Duration>>;
+  /** Where the durations came from: the defaults, or a benchmark file. */
+  readonly durationsSource: string;
+  readonly tableWork: Readonly<Record<string, TableWork>>;
+  readonly idempotencyWritesPerCall: number;
+  readonly expressOverheadMsPerTask: number;
+  readonly expressMemoryMb: number;
+  readonly pollersPerMapping: number;
+  readonly longPollSeconds: number;
+  readonly unbatchedGatherSeconds: number;
+  readonly lambdaLogBytesPerInvocation: number;
+  readonly sfnLogBytesPerState: number;
+  readonly kmsRequestsPerEncryptedPublish: number;
+  readonly xrayReservoirPerSecond: number;
+  readonly xraySampleRate: number;
+  readonly peakToAverage: number;
+  readonly hottestSkuShare: number;
+}
+
+const saga = (ms: number): Duration => ({ perInvocationMs: ms, perRecordMs: 0 });
+const consumer = (perRecordMs: number): Duration => ({ perInvocationMs: 10, perRecordMs });
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  confirmedShare: 0.9,
+  refusals: { ReserveStock: 0.3, AuthorizePayment: 0.6, CreateShipment: 0.1 },
+  statusChangesPerOrder: 0,
+  routeShares: { FraudReview: 0.05, Partner: 0.1, GiftWrap: 0.05, Promotions: 0.2, Analytics: 0.98 },
+  subscriptionShares: { EmailQueue: 0.98, LoyaltyQueue: 0.6 },
+  eventBytes: 1500,
+  skusPerOrder: 2,
+  durations: {
+    SagaStarter: consumer(40),
+    EmailNotifier: consumer(30),
+    LoyaltyPoints: consumer(35),
+    AnalyticsRecorder: consumer(25),
+    OrderStatusProjection: consumer(25),
+    FraudCaseOpener: consumer(25),
+    PartnerForwarder: consumer(25),
+    GiftWrapMarker: consumer(25),
+    CouponRecorder: consumer(25),
+    BusAnalyticsRecorder: consumer(25),
+    ReserveStock: saga(60),
+    ReleaseStock: saga(60),
+    AuthorizePayment: saga(45),
+    VoidPayment: saga(45),
+    CreateShipment: saga(45),
+    CancelShipment: saga(45),
+    ConfirmOrder: saga(45),
+    SettleOrder: saga(45),
+    PublishConfirmed: saga(60),
+    PublishCancelled: saga(60),
+  },
+  durationsSource: 'defaults (not measured)',
+  tableWork: {
+    SagaStarter: { reads: 0, writes: 0 },
+    EmailNotifier: { reads: 0, writes: 2 },
+    LoyaltyPoints: { reads: 0, writes: 4 },
+    AnalyticsRecorder: { reads: 0, writes: 1 },
+    OrderStatusProjection: { reads: 0, writes: 1 },
+    FraudCaseOpener: { reads: 0, writes: 1 },
+    PartnerForwarder: { reads: 0, writes: 1 },
+    GiftWrapMarker: { reads: 0, writes: 1 },
+    CouponRecorder: { reads: 0, writes: 1 },
+    BusAnalyticsRecorder: { reads: 0, writes: 1 },
+    ReserveStock: { reads: 1, writes: 2, writesPerSku: 2 },
+    ReleaseStock: { reads: 1, writes: 2, writesPerSku: 2 },
+    AuthorizePayment: { reads: 0, writes: 1 },
+    VoidPayment: { reads: 0, writes: 1 },
+    CreateShipment: { reads: 0, writes: 1 },
+    CancelShipment: { reads: 0, writes: 1 },
+    ConfirmOrder: { reads: 0, writes: 1 },
+    SettleOrder: { reads: 0, writes: 1 },
+    PublishConfirmed: { reads: 0, writes: 0 },
+    PublishCancelled: { reads: 0, writes: 0 },
+  },
+  idempotencyWritesPerCall: 2,
+  expressOverheadMsPerTask: 30,
+  expressMemoryMb: 64,
+  pollersPerMapping: 5,
+  longPollSeconds: 20,
+  unbatchedGatherSeconds: 0.05,
+  lambdaLogBytesPerInvocation: 1000,
+  sfnLogBytesPerState: 2000,
+  kmsRequestsPerEncryptedPublish: 1,
+  xrayReservoirPerSecond: 1,
+  xraySampleRate: 0.05,
+  peakToAverage: 5,
+  hottestSkuShare: 0.02,
+};
+
+/** One line per assumption: why its default is what it is. */
+export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> = {
+  confirmedShare: 'most orders go through; the rest are refused by a saga step',
+  refusals:
+    'of the cancellations: out of stock, payment declined (the commonest refusal), no carrier; faults after retries are rarer still and not modelled',
+  statusChangesPerOrder:
+    'nothing in the app publishes OrderStatusChanged yet (only the demo does); an order service would add ~4 per order',
+  routeShares:
+    'share of OrderPlaced each content filter passes: large/new-customer, partner channel, gift SKU, coupon, non-test',
+  subscriptionShares: 'email: every outcome but test traffic; loyalty: confirmed orders of total >= 100',
+  eventBytes: 'the envelope plus order data is 1-2 KB, well under one 64 KB chunk',
+  skusPerOrder: 'distinct SKUs per order: the reservation transaction writes each stock item',
+  durations:
+    'warm arm64 handlers doing 2-4 DynamoDB calls (~5-10 ms each) plus Powertools and X-Ray overhead; cold starts amortised. Replace with npm run bench figures',
+  tableWork:
+    'read from the handlers: conditional puts 1 WCU, transactions 2 WCU per item, consistent gets 1 RCU, items under 1 KB (email 2 KB)',
+  idempotencyWritesPerCall:
+    'Powertools idempotency: a conditional put (in progress) and an update (completed) per call',
+  expressOverheadMsPerTask: 'Step Functions adds tens of ms per Lambda task to the Express duration',
+  expressMemoryMb: 'the saga state is a few KB: the smallest 64 MB chunk',
+  pollersPerMapping: 'an SQS event source starts with five long-polling pollers',
+  longPollSeconds:
+    'Lambda pollers long-poll for 20 s, so an idle queue sees 3 empty receives a minute per poller',
+  unbatchedGatherSeconds:
+    'without a batching window a receive returns what arrived within about one round trip',
+  lambdaLogBytesPerInvocation: 'START/END/REPORT platform lines plus a few JSON log lines',
+  sfnLogBytesPerState: 'log level ALL with execution data: an entered and an exited event of ~1 KB per state',
+  kmsRequestsPerEncryptedPublish:
+    'upper bound: one GenerateDataKey per publish to a KMS-encrypted topic (SNS may reuse data keys)',
+  xrayReservoirPerSecond:
+    "X-Ray's default rule traces the first request each second (one reservoir for the account)...",
+  xraySampleRate: '...and 5% of the rest',
+  peakToAverage: 'the busiest hour carries 5x the month-average rate (scaling view only)',
+  hottestSkuShare:
+    'share of orders holding the best-selling SKU, whose stock item every reservation of it writes (scaling view only)',
+};
+
+/**
+ * Measured Lambda durations, when a benchmark file carries them as
+ * `{ "lambdaDurationsMs": { "<function>": <ms per record or task> } }` (function names as in
+ * the app: EmailNotifier, ReserveStock, ...). Anything else leaves the defaults.
+ */
+export function withMeasuredDurations(assumptions: Assumptions, file: string): Assumptions {
+  if (!existsSync(file)) return assumptions;
+  let measured: unknown;
+  try {
+    measured = (JSON.parse(readFileSync(file, 'utf8')) as { lambdaDurationsMs?: unknown }).lambdaDurationsMs;
+  } catch {
+    return assumptions;
+  }
+  if (typeof measured !== 'object' || measured === null) return assumptions;
+  const durations = { ...assumptions.durations };
+  let used = 0;
+  for (const [name, ms] of Object.entries(measured)) {
+    const current = durations[name];
+    if (!current || typeof ms !== 'number' || !(ms > 0)) continue;
+    // The measured figure is per record for consumers and per call for saga tasks.
+    durations[name] =
+      current.perRecordMs > 0 ? { ...current, perRecordMs: ms } : { ...current, perInvocationMs: ms };
+    used++;
+  }
+  return used === 0
+    ? assumptions
+    : { ...assumptions, durations, durationsSource: `${used} measured (${path.relative(ROOT, file)})` };
+}

@@ -1,0 +1,100 @@
+import { shortName } from '../shared/resource-names.js';
+import { markdownTable } from '../shared/table.js';
+import { type Assumptions, WHY } from './assumptions.js';
+import { count, percent, usd } from './format.js';
+import type { CostReport } from './model.js';
+import { PRICE_SOURCES, PRICES_AS_OF } from './prices.js';
+
+const perMillion = (amount: number, orders: number) => usd((amount / orders) * 1e6);
+
+/** The per-service table, per-function usage and the saga's paths, as Markdown. */
+export function reportMarkdown(report: CostReport, a: Assumptions): string {
+  const { orders } = report;
+  const arch = [...new Set(report.functions.map((f) => f.architecture))].join('/');
+  const services = markdownTable(
+    ['service', 'item', 'units / month', 'USD / month', 'USD per million orders'],
+    [
+      ...report.lines.map((l) => [
+        l.service,
+        `${l.item}${l.fixed ? ' (monthly fee)' : ''}`,
+        `${count(l.units)} ${l.unit}`,
+        usd(l.usd),
+        perMillion(l.usd, orders),
+      ]),
+      ['**total**', '', '', usd(report.totalUsd), perMillion(report.totalUsd, orders)],
+    ],
+  );
+  const functions = markdownTable(
+    [
+      'function',
+      'arch',
+      'MB',
+      'invocations',
+      'records / invocation',
+      'assumed ms (+ per record)',
+      'ms / invocation',
+      'GB-seconds',
+      'assumed DynamoDB reads/writes per call',
+    ],
+    report.functions.map((f) => {
+      const d = a.durations[shortName(f.name)];
+      const t = a.tableWork[shortName(f.name)];
+      return [
+        shortName(f.name),
+        f.architecture,
+        String(f.memoryMb),
+        count(f.invocations),
+        f.records > 0 ? count(f.records / f.invocations) : '-',
+        d ? `${d.perInvocationMs}${d.perRecordMs > 0 ? ` + ${d.perRecordMs}` : ''}` : '-',
+        count(f.durationMs),
+        count(f.gbSeconds),
+        t ? `${t.reads} / ${t.writes}${t.writesPerSku ? ` + ${t.writesPerSku} per SKU` : ''}` : '-',
+      ];
+    }),
+  );
+  const paths = markdownTable(
+    ['saga path', 'share of orders', 'states entered', 'Lambda tasks', 'task time (ms, Express bills it)'],
+    report.paths.map((p) => [
+      p.name,
+      percent(p.share),
+      String(p.transitions),
+      String(p.tasks.length),
+      String(Math.round(p.durationMs)),
+    ]),
+  );
+  return [
+    `${count(orders)} orders a month: saga ${report.sagaType}, notification consumers ${report.structure.variant.profile}, Lambda ${arch}.`,
+    '',
+    services,
+    '',
+    functions,
+    '',
+    paths,
+  ].join('\n');
+}
+
+export function assumptionsMarkdown(a: Assumptions): string {
+  const show = (value: unknown) =>
+    typeof value === 'object' && value !== null
+      ? Object.entries(value)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ')
+      : String(value);
+  // Per-function assumptions are columns of the function table.
+  const perFunction = new Set(['durations', 'tableWork']);
+  const rows = (Object.keys(WHY) as Array<keyof typeof WHY>).map((k) => [
+    k,
+    perFunction.has(k)
+      ? `per function, in the table above (${k === 'durations' ? a.durationsSource : 'read from the handlers'})`
+      : show(a[k]),
+    WHY[k],
+  ]);
+  return [
+    `Assumptions (functions with an idempotency table also write ${a.idempotencyWritesPerCall} units there per call, on top of the table above):`,
+    '',
+    markdownTable(['assumption', 'value', 'why'], rows),
+  ].join('\n');
+}
+
+export const pricesNote = (): string =>
+  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer and storage not counted. Sources: ${PRICE_SOURCES.join(' ')}`;

@@ -1,0 +1,255 @@
+import * as path from 'node:path';
+import { shortName } from '../shared/resource-names.js';
+import { markdownTable } from '../shared/table.js';
+import type { AppStructure } from './app-structure.js';
+import type { Assumptions } from './assumptions.js';
+import { SECONDS_PER_MONTH } from './billing.js';
+import { count, percent } from './format.js';
+import { type CostReport, costReport } from './model.js';
+
+/**
+ * Default quotas in us-east-1 (soft ones can be raised through Service Quotas), as published
+ * in each service's quotas page on QUOTAS_AS_OF.
+ */
+export const QUOTAS_AS_OF = '2026-11-27';
+export const QUOTAS = {
+  putEventsPerSecond: 10_000,
+  targetInvocationsPerSecond: 18_750,
+  snsPublishPerSecond: 30_000,
+  snsFifoPublishPerSecond: 300,
+  standardStartExecutionPerSecond: 300,
+  standardStateTransitionsPerSecond: 5_000,
+  expressStartExecutionPerSecond: 6_000,
+  lambdaAccountConcurrency: 1_000,
+  sqsStandardInFlight: 120_000,
+  sqsFifoInFlight: 20_000,
+  dynamoPartitionWcu: 1_000,
+  dynamoTableOnDemandWru: 40_000,
+} as const;
+
+export const SCALES = [1, 10, 100, 1000] as const;
+
+export interface Check {
+  readonly limit: string;
+  readonly quota: number;
+  readonly unit: string;
+  /** What each scale needs, at the peak rate. */
+  readonly needed: readonly number[];
+  readonly movedBy: string;
+}
+
+export interface FunctionConcurrency {
+  readonly name: string;
+  readonly durationMs: readonly number[];
+  /** Little's law: invocations per second x seconds per invocation, at each scale's peak. */
+  readonly concurrency: readonly number[];
+  readonly cap: number | undefined;
+}
+
+export interface ScalingView {
+  readonly baselineOrders: number;
+  readonly peakToAverage: number;
+  readonly peakOrdersPerSecond: readonly number[];
+  readonly checks: readonly Check[];
+  readonly functions: readonly FunctionConcurrency[];
+}
+
+const perSecond = (monthly: number) => monthly / SECONDS_PER_MONTH;
+
+/**
+ * What each quota must carry at 1x, 10x, 100x and 1,000x the baseline, at the peak rate: the
+ * model is run at the month a sustained peak would make, so batching is as fill as it would be.
+ */
+export function scalingView(structure: AppStructure, baselineOrders: number, a: Assumptions): ScalingView {
+  const reports: CostReport[] = SCALES.map((s) =>
+    costReport(structure, baselineOrders * s * a.peakToAverage, a),
+  );
+  const each = (f: (r: CostReport) => number) => reports.map(f);
+  const express = structure.stateMachines[0]?.type === 'EXPRESS';
+  const concurrencyOf = (r: CostReport, name: string) => {
+    const fn = r.functions.find((f) => f.name === name);
+    return fn ? perSecond(fn.invocations) * (fn.durationMs / 1000) : 0;
+  };
+  const names = reports[0]?.functions.map((f) => f.name) ?? [];
+  const functions: FunctionConcurrency[] = names.map((name) => ({
+    name,
+    durationMs: each((r) => r.functions.find((f) => f.name === name)?.durationMs ?? 0),
+    concurrency: each((r) => concurrencyOf(r, name)),
+    cap: reports[0]?.functions.find((f) => f.name === name)?.maxConcurrency,
+  }));
+  const inFlight = (r: CostReport, fifo: boolean) =>
+    Math.max(
+      0,
+      ...r.queues
+        .filter((q) => q.fifo === fifo && q.consumer)
+        .map((q) => concurrencyOf(r, q.consumer ?? '') * (q.perInvocation ?? 0)),
+    );
+  const hottestTable = (r: CostReport) => Math.max(0, ...r.tables.map((t) => perSecond(t.writes)));
+  /** A quota on the rate of one of the reports' monthly volumes. */
+  const rate = (
+    limit: string,
+    quota: number,
+    unit: string,
+    volume: keyof CostReport['volumes'],
+    movedBy: string,
+  ): Check => ({ limit, quota, unit, needed: each((r) => perSecond(r.volumes[volume])), movedBy });
+
+  const checks: Check[] = [
+    rate(
+      'EventBridge PutEvents',
+      QUOTAS.putEventsPerSecond,
+      'requests/s',
+      'busEvents',
+      'quota increase; put up to 10 entries per call (EventPublisher batches)',
+    ),
+    rate(
+      'EventBridge target invocations',
+      QUOTAS.targetInvocationsPerSecond,
+      'invocations/s',
+      'targetInvocations',
+      'quota increase; fewer rule targets per event: fan out behind one target with FanOutTopic',
+    ),
+    rate(
+      'SNS Publish (standard topics)',
+      QUOTAS.snsPublishPerSecond,
+      'publishes/s',
+      'snsPublishes',
+      'quota increase',
+    ),
+    rate(
+      'SNS FIFO topic publishes',
+      QUOTAS.snsFifoPublishPerSecond,
+      'publishes/s',
+      'snsFifoPublishes',
+      'FIFO high-throughput mode (not a FanOutTopic prop yet); spread message groups',
+    ),
+    express
+      ? rate(
+          'Step Functions StartExecution (Express)',
+          QUOTAS.expressStartExecutionPerSecond,
+          'starts/s',
+          'sagaExecutions',
+          'quota increase',
+        )
+      : rate(
+          'Step Functions StartExecution (Standard)',
+          QUOTAS.standardStartExecutionPerSecond,
+          'starts/s',
+          'sagaExecutions',
+          'Saga stateMachineType EXPRESS (OrderFulfilmentStack stateMachineType); quota increase',
+        ),
+    ...(express
+      ? []
+      : [
+          rate(
+            'Step Functions state transitions (Standard)',
+            QUOTAS.standardStateTransitionsPerSecond,
+            'transitions/s',
+            'stateTransitions',
+            'Saga stateMachineType EXPRESS (no transition quota); fewer states per step',
+          ),
+        ]),
+    {
+      limit: 'Lambda concurrency (account)',
+      quota: QUOTAS.lambdaAccountConcurrency,
+      unit: 'concurrent',
+      needed: SCALES.map((_, i) => functions.reduce((total, f) => total + (f.concurrency[i] ?? 0), 0)),
+      movedBy:
+        'quota increase; QueueConsumer profile / batchSize / maxBatchingWindow (fewer, fuller invocations)',
+    },
+    ...functions
+      .filter((f) => f.cap !== undefined)
+      .map((f) => ({
+        limit: `${shortName(f.name)} event source maxConcurrency`,
+        quota: f.cap ?? 0,
+        unit: 'concurrent',
+        needed: f.concurrency,
+        movedBy: 'QueueConsumer maxConcurrency (2-1000), or profile high-throughput (50, bigger batches)',
+      })),
+    {
+      limit: 'SQS in-flight messages (standard queue)',
+      quota: QUOTAS.sqsStandardInFlight,
+      unit: 'messages',
+      needed: each((r) => inFlight(r, false)),
+      movedBy: 'QueueConsumer maxConcurrency x batchSize bounds it',
+    },
+    {
+      limit: 'SQS in-flight messages (FIFO queue)',
+      quota: QUOTAS.sqsFifoInFlight,
+      unit: 'messages',
+      needed: each((r) => inFlight(r, true)),
+      movedBy: 'QueueConsumer maxConcurrency x batchSize bounds it',
+    },
+    {
+      limit: 'DynamoDB on-demand table throughput (busiest table)',
+      quota: QUOTAS.dynamoTableOnDemandWru,
+      unit: 'WRU/s',
+      needed: each(hottestTable),
+      movedBy: 'quota increase (per table); warm throughput; fewer idempotency writes per record',
+    },
+    {
+      limit: 'DynamoDB partition (best-selling SKU stock item)',
+      quota: QUOTAS.dynamoPartitionWcu,
+      unit: 'WCU/s',
+      needed: each((r) => perSecond(r.orders) * a.hottestSkuShare * 2),
+      movedBy: 'shard hot stock items (code, not a prop): one item takes at most 1,000 WCU/s',
+    },
+  ];
+  return {
+    baselineOrders,
+    peakToAverage: a.peakToAverage,
+    peakOrdersPerSecond: SCALES.map((s) => perSecond(baselineOrders * s * a.peakToAverage)),
+    checks,
+    functions,
+  };
+}
+
+const scaleHeader = (s: number) => `${s.toLocaleString('en-US')}x`;
+
+/** The scaling view as Markdown: the quota table and the Little's law table. */
+export function scalingMarkdown(view: ScalingView): string {
+  const cell = (needed: number, quota: number) =>
+    `${count(needed)} (${percent(needed / quota)})${needed > quota ? ' **over**' : ''}`;
+  const quotas = markdownTable(
+    ['limit (us-east-1 default)', ...SCALES.map(scaleHeader), 'what moves it'],
+    view.checks.map((c) => [
+      `${c.limit}: ${count(c.quota)} ${c.unit}`,
+      ...c.needed.map((n) => cell(n, c.quota)),
+      c.movedBy,
+    ]),
+  );
+  const little = markdownTable(
+    ['function', 'ms per invocation (1x → 1,000x)', ...SCALES.map(scaleHeader), 'cap'],
+    view.functions.map((f) => [
+      shortName(f.name),
+      `${Math.round(f.durationMs[0] ?? 0)} → ${Math.round(f.durationMs.at(-1) ?? 0)}`,
+      ...f.concurrency.map((c) => count(c)),
+      f.cap === undefined ? '-' : String(f.cap),
+    ]),
+  );
+  const peaks = SCALES.map((s, i) => `${scaleHeader(s)} ${count(view.peakOrdersPerSecond[i] ?? 0)}`).join(
+    ', ',
+  );
+  return [
+    `Baseline ${count(view.baselineOrders)} orders a month; peak ${view.peakToAverage}x the average rate: peak orders per second ${peaks}. Each cell: what the peak needs (share of the default quota).`,
+    '',
+    quotas,
+    '',
+    "Concurrent executions per function at the peak (Little's law, L = λ·W: invocations per second x seconds per invocation):",
+    '',
+    little,
+  ].join('\n');
+}
+
+export const SCALING_DOC = path.join('docs', 'scaling.md');
+const START =
+  '<!-- cost-scaling:start (generated by npm run cost -- --orders-per-month 1e6 --scaling --write-docs; do not edit) -->';
+const END = '<!-- cost-scaling:end -->';
+
+/** The document with the generated section between its markers replaced by `tables`. */
+export function withScalingSection(doc: string, tables: string): string {
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${SCALING_DOC} lacks the generated-section markers.`);
+  return `${doc.slice(0, start + START.length)}\n${tables}\n${doc.slice(end)}`;
+}

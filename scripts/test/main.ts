@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { deployToEmulator } from '../emulator/deploy.js';
+import { ensureEmulator, stopEmulator } from '../emulator/emulator.js';
+import { LOCAL_DIR, ROOT } from '../shared/paths.js';
+import { fail, progress } from '../shared/progress.js';
+import { run } from '../shared/run.js';
+
+const USAGE = `Usage: npm test [-- --no-integration] [--no-chaos]
+
+Type-checks, lints, checks schemas/, runs the unit and CDK tests, then starts (or reuses) the
+local emulator, deploys the app, runs the integration tests and a chaos run (200 orders, 10%
+faults, 5% duplicates, 2% malformed) against it, and stops the emulator it started.
+  --no-integration   stop after the unit and CDK tests (no emulator)
+  --no-chaos         run the integration tests but not the chaos run (a quicker local loop)`;
+
+/** The chaos run that is part of every test run (issue: at least 200 orders, 10% faults, 5% duplicates, 2% malformed). */
+const CHAOS_ARGS = [
+  '--orders',
+  '200',
+  '--fault-rate',
+  '0.1',
+  '--duplicate-rate',
+  '0.05',
+  '--malformed-rate',
+  '0.02',
+];
+
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+async function vitest(projects: string[], tally: Tally): Promise<boolean> {
+  const report = path.join(LOCAL_DIR, `vitest-${projects.join('-')}.json`);
+  rmSync(report, { force: true });
+  const args = [
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ];
+  const ok = await run(bin('vitest'), args).then(
+    () => true,
+    () => false,
+  );
+  if (existsSync(report)) {
+    const result = JSON.parse(readFileSync(report, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numTotalTests: number;
+    };
+    tally.passed += result.numPassedTests;
+    tally.failed += result.numFailedTests;
+    if (result.numTotalTests === 0) {
+      progress.warn(`no tests ran in ${projects.join(', ')}`);
+      return false;
+    }
+  } else tally.failed += 1; // vitest did not even report: count the phase as a failure
+  return ok;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const unknown = args.find((a) => a !== '--no-integration' && a !== '--no-chaos');
+  if (unknown) fail(`unknown option '${unknown}'.\n${USAGE}`, 2);
+  const integration = !args.includes('--no-integration');
+
+  const tally: Tally = { passed: 0, failed: 0 };
+  const problems: string[] = [];
+  const started = Date.now();
+
+  progress.step('Type-checking (tsc --noEmit)');
+  await run(bin('tsc'), ['--noEmit', '-p', ROOT]).catch(() => problems.push('type errors'));
+  progress.step('Linting (biome check)');
+  await run(bin('biome'), ['check', ROOT]).catch(() => problems.push('lint findings'));
+
+  progress.step('Checking that schemas/ matches the event contracts');
+  await run(bin('tsx'), [path.join(ROOT, 'scripts', 'schemas.ts'), '--check']).catch(() =>
+    problems.push('stale schemas/'),
+  );
+
+  progress.step('Unit and CDK tests');
+  if (!(await vitest(['unit', 'cdk'], tally))) problems.push('unit/CDK tests');
+
+  if (integration) {
+    const emulator = await ensureEmulator();
+    try {
+      await deployToEmulator(emulator.endpoint);
+      progress.step('Integration tests against the emulator');
+      if (!(await vitest(['integration'], tally))) problems.push('integration tests');
+      // Last: it redeploys with fault injection and back. Counted as one test.
+      if (args.includes('--no-chaos')) progress.warn('Chaos run skipped (--no-chaos)');
+      else {
+        progress.step(`Chaos run: ${CHAOS_ARGS.join(' ')}`);
+        const chaos = await run(bin('tsx'), [path.join(ROOT, 'scripts', 'chaos.ts'), ...CHAOS_ARGS]).then(
+          () => true,
+          () => false,
+        );
+        if (chaos) tally.passed += 1;
+        else {
+          tally.failed += 1;
+          problems.push('chaos run');
+        }
+      }
+    } catch (error) {
+      problems.push(`deploy: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (emulator.startedNow) {
+        await stopEmulator();
+        progress.ok(`Stopped the emulator this run started (PID ${emulator.pid})`);
+      }
+    }
+  }
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  if (problems.length > 0) progress.warn(`Failed: ${problems.join('; ')} (${seconds} s)`);
+  else progress.ok(`All checks passed in ${seconds} s`);
+  // The plain closing line CI reads.
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  process.exitCode = problems.length > 0 || tally.failed > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
