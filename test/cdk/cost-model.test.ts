@@ -8,16 +8,11 @@ import {
   readStructure,
   type SynthesizedApp,
   synthesizeApp,
-} from '../../scripts/lib/cost/app-structure.js';
-import { DEFAULT_ASSUMPTIONS, withMeasuredDurations } from '../../scripts/lib/cost/assumptions.js';
-import { costReport } from '../../scripts/lib/cost/model.js';
-import {
-  SCALING_DOC,
-  scalingMarkdown,
-  scalingView,
-  withScalingSection,
-} from '../../scripts/lib/cost/scaling.js';
-import { ROOT } from '../../scripts/lib/paths.js';
+} from '../../scripts/cost/app-structure.js';
+import { DEFAULT_ASSUMPTIONS, withMeasuredDurations } from '../../scripts/cost/assumptions.js';
+import { costReport } from '../../scripts/cost/model.js';
+import { SCALING_DOC, scalingMarkdown, scalingView, withScalingSection } from '../../scripts/cost/scaling.js';
+import { ROOT } from '../../scripts/shared/paths.js';
 
 let app: SynthesizedApp;
 let structure: AppStructure;

@@ -3,8 +3,8 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_QUEUES } from '../../lib/stacks/order-events-stack.js';
 import { ORDER_ROUTES } from '../../lib/stacks/order-routes.js';
-import type { Effect } from '../../scripts/lib/app-client.js';
-import { type SynthesizedApp, synthesizeApp } from '../../scripts/lib/cost/app-structure.js';
+import { type SynthesizedApp, synthesizeApp } from '../../scripts/cost/app-structure.js';
+import type { Effect } from '../../scripts/shared/app-client.js';
 import { matchWithEventRuler } from '../../scripts/validators/event-ruler.js';
 import {
   busRoutePatterns,

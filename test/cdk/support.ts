@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, type AppProps, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { parseDefinitionString, type StateMachineDefinition } from '../../scripts/lib/asl.js';
+import { parseDefinitionString, type StateMachineDefinition } from '../../scripts/shared/asl.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -96,7 +96,7 @@ export function synthesizeWithValidation(app: App, pluginName: string): SynthOut
   return { error, findings };
 }
 
-export * from '../../scripts/lib/asl.js';
+export * from '../../scripts/shared/asl.js';
 
 /** The definition of the only state machine of a template (fails if there is not exactly one). */
 export function stateMachineDefinition(
