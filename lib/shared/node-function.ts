@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,14 +6,6 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { allowLogsToUseKey } from './log-encryption.js';
-
-/** Root of the repository, where package-lock.json and lambdas/ live. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Absolute path of a handler under lambdas/, e.g. `lambdaEntry('email-notifier')`. */
-export function lambdaEntry(functionDir: string, file = 'handler.ts'): string {
-  return path.join(PROJECT_ROOT, 'lambdas', functionDir, file);
-}
 
 export interface NodeFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'logGroup'> {
   /** Path of the handler module. */
@@ -36,26 +26,20 @@ export interface NodeFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'log
    * @default CloudWatch Logs' own encryption at rest
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * CloudWatch namespace of the function's Powertools metrics (`POWERTOOLS_METRICS_NAMESPACE`).
+   * @default not set: Powertools Metrics then uses its own default namespace
+   */
+  readonly metricsNamespace?: string;
 }
-
-/** Metric namespace shared by every function of the reference app. */
-export const METRICS_NAMESPACE = 'OrderFulfilment';
-
-/**
- * Extra esbuild arguments for every handler bundle. The alias swaps the SDK's default
- * credential provider chain for environment credentials only, which is all Lambda ever
- * supplies (see lambdas/shared/lambda-credentials.ts): about 135 KB less per bundle. The path
- * is relative to the project root, where local bundling runs esbuild.
- */
-export const LAMBDA_ESBUILD_ARGS = {
-  '--alias': '@aws-sdk/credential-provider-node=./lambdas/shared/lambda-credentials.ts',
-} as const;
 
 /**
  * A NodejsFunction with the defaults every handler here wants: Node.js 22 on arm64, esbuild
- * ESM bundle with the AWS SDK inside (pinned versions; the local emulator ships no SDK) and
- * environment credentials only (see LAMBDA_ESBUILD_ARGS),
+ * ESM bundle with the AWS SDK inside (pinned versions; the local emulator ships no SDK),
  * source maps, active tracing, an explicit log group with retention, and Powertools settings.
+ * Where the lock file and project root are (`depsLockFilePath`, `projectRoot`) and any extra
+ * esbuild arguments (`bundling.esbuildArgs`) are the app's to say, through NodejsFunction's
+ * own props.
  */
 export class NodeFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -63,6 +47,7 @@ export class NodeFunction extends nodejs.NodejsFunction {
       serviceName = id,
       logRetention = logs.RetentionDays.ONE_MONTH,
       logEncryptionKey,
+      metricsNamespace,
       bundling,
       environment,
       ...rest
@@ -97,13 +82,11 @@ export class NodeFunction extends nodejs.NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      projectRoot: PROJECT_ROOT,
       ...rest,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...(metricsNamespace ? { POWERTOOLS_METRICS_NAMESPACE: metricsNamespace } : {}),
         ...environment,
       },
       bundling: {
@@ -119,7 +102,6 @@ export class NodeFunction extends nodejs.NodejsFunction {
         // Some dependencies (X-Ray SDK) still call require(); give the ESM bundle one.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         ...bundling,
-        esbuildArgs: { ...LAMBDA_ESBUILD_ARGS, ...bundling?.esbuildArgs },
       },
     });
     Validations.of(role).acknowledge({

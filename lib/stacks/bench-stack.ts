@@ -11,8 +11,8 @@ import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
 import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
-import { lambdaEntry } from '../shared/node-function.js';
 import { serviceTable } from '../shared/tables.js';
+import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
 
 /** The consumers `npm run bench` compares; each writes its items under its own name. */
 export const BENCH_VARIANTS = ['low-latency', 'high-throughput', 'no-idempotency', 'eventbridge'] as const;
@@ -50,6 +50,7 @@ export class BenchStack extends Stack {
       const c = new QueueConsumer(this, `${pascal(variant)}Consumer`, {
         source,
         entry: lambdaEntry('bench-recorder'),
+        functionProps: APP_FUNCTION_PROPS,
         profile,
         timeout: Duration.seconds(5),
         ...(idempotent ? { idempotencyTable: idempotency.table } : {}),

@@ -11,8 +11,8 @@ import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
-import { lambdaEntry } from '../shared/node-function.js';
 import { serviceTable } from '../shared/tables.js';
+import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
 export interface OrderEventsStackProps extends StackProps {
@@ -123,7 +123,7 @@ export class OrderEventsStack extends Stack {
       const c = new QueueConsumer(this, ROUTE_CONSUMERS[name], {
         source: this.queues[name],
         entry: lambdaEntry('route-consumers'),
-        functionProps: { handler: name },
+        functionProps: { ...APP_FUNCTION_PROPS, handler: name },
         timeout: consumerTimeout,
         idempotencyTable: this.idempotency.table,
         environment: { ROUTE_EFFECTS_TABLE_NAME: this.effects.tableName },

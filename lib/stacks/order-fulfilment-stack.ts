@@ -11,8 +11,9 @@ import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { Saga } from '../patterns/saga/index.js';
-import { lambdaEntry, NodeFunction } from '../shared/node-function.js';
+import { NodeFunction } from '../shared/node-function.js';
 import { serviceTable } from '../shared/tables.js';
+import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
 export interface OrderFulfilmentStackProps extends StackProps {
@@ -60,6 +61,7 @@ export class OrderFulfilmentStack extends Stack {
 
     const fn = (task: Task) => {
       const f = new NodeFunction(this, `${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
+        ...APP_FUNCTION_PROPS,
         entry: lambdaEntry('fulfilment'),
         handler: task,
         serviceName: 'fulfilment',
@@ -112,6 +114,7 @@ export class OrderFulfilmentStack extends Stack {
     const starter = new QueueConsumer(this, 'SagaStarter', {
       source: this.intake,
       entry: lambdaEntry('saga-starter'),
+      functionProps: APP_FUNCTION_PROPS,
       timeout: Duration.seconds(15),
       idempotencyTable: idempotency.table,
       environment: {

@@ -11,8 +11,8 @@ import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
-import { lambdaEntry } from '../shared/node-function.js';
 import { serviceTable } from '../shared/tables.js';
+import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
 import { ORDER_ROUTES } from './order-routes.js';
 
 /** Orders at or above this total earn loyalty points (a numeric filter on the body). */
@@ -117,6 +117,7 @@ export class OrderNotificationsStack extends Stack {
       const c = new QueueConsumer(this, name, {
         source,
         entry: lambdaEntry(entry),
+        functionProps: APP_FUNCTION_PROPS,
         profile,
         timeout: functionTimeout,
         idempotencyTable: this.idempotency.table,

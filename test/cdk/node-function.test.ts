@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lambdaEntry, NodeFunction } from '../../lib/shared/node-function.js';
-import { createStack } from './support.js';
+import { NodeFunction } from '../../lib/shared/node-function.js';
+import { APP_FUNCTION_PROPS, lambdaEntry, METRICS_NAMESPACE } from '../../lib/stacks/app-functions.js';
+import { createApp, createStack, ENV } from './support.js';
 
-/** The source files esbuild put into the function's bundle, from its source map. */
+/** The source files esbuild put into an app function's bundle, from its source map. */
 function bundledSources(): string[] {
   const stack = createStack();
-  new NodeFunction(stack, 'Fn', { entry: lambdaEntry('email-notifier') });
+  new NodeFunction(stack, 'Fn', { ...APP_FUNCTION_PROPS, entry: lambdaEntry('email-notifier') });
   const assembly = stack.node.root as unknown as { synth(): { directory: string } };
   const { directory } = assembly.synth();
   const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
@@ -17,7 +19,7 @@ function bundledSources(): string[] {
   return (JSON.parse(fs.readFileSync(map, 'utf8')) as { sources: string[] }).sources;
 }
 
-describe('NodeFunction bundle', () => {
+describe("the app's function bundle", () => {
   let sources: string[];
   beforeAll(() => {
     sources = bundledSources();
@@ -38,5 +40,28 @@ describe('NodeFunction bundle', () => {
     const zod = sources.filter((s) => s.includes('node_modules/zod/'));
     expect(zod.filter((s) => /\/classic\/|\/locales\/(?!en\.js$)/.test(s))).toEqual([]);
     expect(zod.some((s) => s.endsWith('/locales/en.js'))).toBe(true);
+  });
+});
+
+describe('NodeFunction metrics namespace', () => {
+  const environmentOf = (props: Partial<ConstructorParameters<typeof NodeFunction>[2]>) => {
+    const stack = new Stack(createApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ns', { env: ENV });
+    new NodeFunction(stack, 'Fn', { entry: lambdaEntry('email-notifier'), ...props });
+    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    return fn?.Properties?.Environment?.Variables as Record<string, string>;
+  };
+
+  it('leaves the namespace to Powertools when none is given', () => {
+    // GIVEN / WHEN a function without metricsNamespace
+    // THEN it carries no namespace of any app
+    expect(environmentOf({})).not.toHaveProperty('POWERTOOLS_METRICS_NAMESPACE');
+  });
+
+  it("gives the functions of the app the app's namespace", () => {
+    // GIVEN / WHEN a function with the app's props
+    // THEN
+    expect(environmentOf(APP_FUNCTION_PROPS)).toMatchObject({
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    });
   });
 });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyTable } from '../../lib/patterns/idempotency-table/index.js';
 import { QueueConsumer, type QueueConsumerProps } from '../../lib/patterns/queue-consumer/index.js';
 import { ReliableQueue, type ReliableQueueProps } from '../../lib/patterns/reliable-queue/index.js';
-import { lambdaEntry } from '../../lib/shared/node-function.js';
+import { lambdaEntry } from '../../lib/stacks/app-functions.js';
 import { createStack } from './support.js';
 
 const ENTRY = lambdaEntry('email-notifier');
