@@ -161,13 +161,11 @@ async function bench(options: BenchOptions): Promise<void> {
     progress.ok('Wrote docs/benchmarks/latest.md and docs/benchmarks/latest.json');
     // docs/scaling.md is computed from these durations; a CDK test fails when it is stale.
     progress.step('Refreshing docs/scaling.md from the measured durations');
-    await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [
-      path.join(ROOT, 'scripts', 'cost.ts'),
-      '--orders-per-month',
-      '1e6',
-      '--scaling',
-      '--write-docs',
-    ]);
+    const { appStructure } = await import('../cost/app-structure.js');
+    const { DEFAULT_ASSUMPTIONS, withMeasuredDurations } = await import('../cost/assumptions.js');
+    const { SCALING_DOC_ORDERS, scalingView, writeScalingDoc } = await import('../cost/scaling.js');
+    const measured = withMeasuredDurations(DEFAULT_ASSUMPTIONS, path.join(OUT_DIR, 'latest.json'));
+    writeScalingDoc(scalingView(appStructure(), SCALING_DOC_ORDERS, measured));
     console.log(renderSummary(result));
     if (result.durationSeconds > BUDGET_MINUTES * 60)
       progress.warn(`the run took longer than the ${BUDGET_MINUTES}-minute budget`);

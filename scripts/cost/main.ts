@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../shared/paths.js';
 import { fail, progress, runMain } from '../shared/progress.js';
@@ -18,7 +17,7 @@ runMain(async () => {
   const { costReport } = await import('./model.js');
   const { PRICES_AS_OF } = await import('./prices.js');
   const { assumptionsMarkdown, pricesNote, reportMarkdown } = await import('./report.js');
-  const { QUOTAS_AS_OF, SCALING_DOC, scalingMarkdown, scalingView, withScalingSection } = await import(
+  const { QUOTAS_AS_OF, SCALING_DOC, scalingMarkdown, scalingView, writeScalingDoc } = await import(
     './scaling.js'
   );
   const { ordersPerMonth: orders, json, scaling, writeDocs } = parsed.options;
@@ -34,8 +33,7 @@ runMain(async () => {
       console.log(scalingMarkdown(view));
     }
     if (writeDocs) {
-      const file = path.join(ROOT, SCALING_DOC);
-      writeFileSync(file, withScalingSection(readFileSync(file, 'utf8'), scalingMarkdown(view)));
+      writeScalingDoc(view);
       progress.ok(`wrote the tables into ${SCALING_DOC}`);
     }
     return;

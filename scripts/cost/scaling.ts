@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ROOT } from '../shared/paths.js';
 import { shortName } from '../shared/resource-names.js';
 import { markdownTable } from '../shared/table.js';
 import type { AppStructure } from './app-structure.js';
@@ -252,4 +254,13 @@ export function withScalingSection(doc: string, tables: string): string {
   const end = doc.indexOf(END);
   if (start < 0 || end < start) throw new Error(`${SCALING_DOC} lacks the generated-section markers.`);
   return `${doc.slice(0, start + START.length)}\n${tables}\n${doc.slice(end)}`;
+}
+
+/** The monthly orders docs/scaling.md is computed for (its CDK test uses the same). */
+export const SCALING_DOC_ORDERS = 1_000_000;
+
+/** Rewrite the generated tables of docs/scaling.md from `view`, keeping the prose around them. */
+export function writeScalingDoc(view: ScalingView): void {
+  const file = path.join(ROOT, SCALING_DOC);
+  writeFileSync(file, withScalingSection(readFileSync(file, 'utf8'), scalingMarkdown(view)));
 }

@@ -2,8 +2,7 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { EMULATOR_REQUIREMENTS, installIntoVenv, VENV_DIR } from '../emulator/emulator.js';
 import { ROOT } from '../shared/paths.js';
-import { run } from '../shared/run.js';
-import { capture, tail } from './capture.js';
+import { capture, run, tail } from '../shared/run.js';
 
 /** Pinned cfn-lint, the serverless-rules plugin and their dependencies. */
 export const CFN_LINT_REQUIREMENTS = path.join(ROOT, 'scripts', 'validators', 'cfn-lint', 'requirements.txt');

@@ -4,8 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import * as path from 'node:path';
 import { LOCAL_DIR, ROOT } from '../shared/paths.js';
 import { progress } from '../shared/progress.js';
-import { run } from '../shared/run.js';
-import { capture, tail } from './capture.js';
+import { capture, run, tail } from '../shared/run.js';
 
 /** The harness: pom.xml (event-ruler, pinned) and the one class that runs it. */
 const HARNESS_DIR = path.join(ROOT, 'scripts', 'validators', 'event-ruler');

@@ -11,7 +11,13 @@ import {
 } from '../../scripts/cost/app-structure.js';
 import { DEFAULT_ASSUMPTIONS, withMeasuredDurations } from '../../scripts/cost/assumptions.js';
 import { costReport } from '../../scripts/cost/model.js';
-import { SCALING_DOC, scalingMarkdown, scalingView, withScalingSection } from '../../scripts/cost/scaling.js';
+import {
+  SCALING_DOC,
+  SCALING_DOC_ORDERS,
+  scalingMarkdown,
+  scalingView,
+  withScalingSection,
+} from '../../scripts/cost/scaling.js';
 import { ROOT } from '../../scripts/shared/paths.js';
 
 let app: SynthesizedApp;
@@ -97,7 +103,7 @@ describe('the cost model reads the synthesized app', () => {
       path.join(ROOT, 'docs', 'benchmarks', 'latest.json'),
     );
     const doc = readFileSync(path.join(ROOT, SCALING_DOC), 'utf8');
-    const tables = scalingMarkdown(scalingView(structure, 1_000_000, assumptions));
+    const tables = scalingMarkdown(scalingView(structure, SCALING_DOC_ORDERS, assumptions));
     expect(withScalingSection(doc, tables)).toBe(doc);
   });
 });

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../../../scripts/shared/paths.js';
+import { ROOT } from '../../../scripts/shared/paths.js';
 
 const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const cli = (script: string, ...args: string[]) =>
   spawnSync(tsx, [path.join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', timeout: 30_000 });
 
-describe('command-line scripts reject bad arguments', () => {
+describe("the tools' entry points reject bad arguments", () => {
   it.each([
     ['emulator/main.ts', ['restart']],
     ['local/main.ts', ['sideways']],
@@ -19,7 +19,7 @@ describe('command-line scripts reject bad arguments', () => {
     expect(result.stderr).toMatch(/Usage:/);
   });
 
-  it('deploy.ts refuses arguments it does not take', () => {
+  it('emulator/deploy-main.ts refuses arguments it does not take', () => {
     const result = cli('emulator/deploy-main.ts', '--stage', 'prod');
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/unexpected argument '--stage'/);
@@ -31,7 +31,7 @@ describe('command-line scripts reject bad arguments', () => {
     [['--rate', '0'], /--rate must be a number of orders per second/],
     [['--seed', 'x'], /--seed must be a whole number/],
     [['--sideways'], /Unknown option '--sideways'/],
-  ])('chaos.ts %s exits 2 with a message, before touching any emulator', (args, message) => {
+  ])('chaos/main.ts %s exits 2 with a message, before touching any emulator', (args, message) => {
     const result = cli('chaos/main.ts', ...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
