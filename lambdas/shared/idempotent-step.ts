@@ -5,6 +5,7 @@ import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { withCorrelation } from './log-context.js';
 import { logger } from './powertools.js';
+import { describeIssues } from './zod-issues.js';
 
 export interface IdempotentStepOptions {
   /** JMESPath of the key inside the input, e.g. `order.orderId`; the function name is prefixed. */
@@ -32,9 +33,7 @@ export function idempotentStep<TSchema extends z.ZodMiniType, TResult>(
     return withCorrelation(event, async () => {
       const parsed = schema.safeParse(event);
       if (!parsed.success) {
-        const reason = parsed.error.issues
-          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-          .join('; ');
+        const reason = describeIssues(parsed.error);
         logger.error('Step input rejected', { reason });
         throw new Error(`step input is invalid: ${reason}`);
       }

@@ -8,6 +8,7 @@ import {
 import type * as z from 'zod/mini';
 import type { EventContract } from '../../contracts/events/catalog.js';
 import type { EventMetadata } from '../../contracts/events/envelope.js';
+import { describeIssues } from './zod-issues.js';
 
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
@@ -115,11 +116,8 @@ export class EventPublisher {
     };
     const parsed = request.contract.event.safeParse(event);
     if (!parsed.success) {
-      const issues = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
       throw new InvalidEventError(
-        `${request.contract.detailType} v${request.contract.version} is invalid: ${issues}`,
+        `${request.contract.detailType} v${request.contract.version} is invalid: ${describeIssues(parsed.error)}`,
       );
     }
     const entry: PutEventsRequestEntry = {

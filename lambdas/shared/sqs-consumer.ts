@@ -14,6 +14,7 @@ import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { withCorrelation } from './log-context.js';
 import { logger, metrics } from './powertools.js';
+import { describeIssues } from './zod-issues.js';
 
 /** Where every event keeps the key consumers de-duplicate on (see events/envelope.ts). */
 export const IDEMPOTENCY_KEY_PATH = 'detail.metadata.idempotencyKey';
@@ -64,10 +65,7 @@ export function parseBody<TSchema extends z.ZodMiniType>(
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, event: result.data };
-  const reason = result.error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
-    .join('; ');
-  return { ok: false, reason: `schema validation failed: ${reason}` };
+  return { ok: false, reason: `schema validation failed: ${describeIssues(result.error, 'body')}` };
 }
 
 /** Time a record needs left to be started (a few DynamoDB round trips, with room). */
