@@ -1,4 +1,4 @@
-import type { IAspect } from 'aws-cdk-lib';
+import { type IAspect, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 
@@ -17,7 +17,10 @@ export interface FaultSettings {
 export interface FaultPlan {
   /** Same seed, same calls fail. */
   readonly seed: number;
-  /** By construct id of the function or of its parent construct (e.g. `AuthorizePayment`, `EmailNotifier`). */
+  /**
+   * By construct id of the function or of a construct it is in, below its stack (e.g.
+   * `AuthorizePayment`, `EmailNotifier`).
+   */
   readonly targets: Readonly<Record<string, FaultSettings>>;
 }
 
@@ -56,7 +59,11 @@ export class FaultInjection implements IAspect {
 
   public visit(node: IConstruct): void {
     if (!(node instanceof lambda.Function)) return;
-    const names = [node.node.id, node.node.scope?.node.id ?? ''];
+    // A function sits a few levels down (EmailNotifier/Function/Default): any level names it.
+    const stack = Stack.of(node);
+    const names = node.node.scopes
+      .filter((c) => c !== stack && c.node.scopes.includes(stack))
+      .map((c) => c.node.id);
     const name = names.find((n) => n in this.plan.targets);
     const settings = name ? this.plan.targets[name] : undefined;
     if (!name || !settings) return;

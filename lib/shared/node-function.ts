@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { allowLogsToUseKey } from './log-encryption.js';
 
 export interface NodeFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'logGroup'> {
@@ -40,9 +40,23 @@ export interface NodeFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'log
  * Where the lock file and project root are (`depsLockFilePath`, `projectRoot`) and any extra
  * esbuild arguments (`bundling.esbuildArgs`) are the app's to say, through NodejsFunction's
  * own props.
+ *
+ * The function, its log group and its role are children of this construct, which names them
+ * (`Default`, `LogGroup`, `Role`). The function's id `Default` gives it the logical id a
+ * function with this construct's id would have, and makes it `node.defaultChild`.
  */
-export class NodeFunction extends nodejs.NodejsFunction {
+export class NodeFunction extends Construct implements iam.IGrantable {
+  /** The Lambda function, e.g. for event sources, metrics and Step Functions tasks. */
+  public readonly function: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  /** The execution role: the one given, or this construct's own. */
+  public readonly role: iam.IRole;
+  public readonly grantPrincipal: iam.IPrincipal;
+  public readonly functionName: string;
+  public readonly functionArn: string;
+
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
     const {
       serviceName = id,
       logRetention = logs.RetentionDays.ONE_MONTH,
@@ -52,36 +66,36 @@ export class NodeFunction extends nodejs.NodejsFunction {
       environment,
       ...rest
     } = props;
-    if (logEncryptionKey) allowLogsToUseKey(scope, logEncryptionKey);
-    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+    if (logEncryptionKey) allowLogsToUseKey(this, logEncryptionKey);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logRetention,
       encryptionKey: logEncryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
-    const role =
+    this.role =
       props.role ??
-      new iam.Role(scope, `${id}Role`, {
+      new iam.Role(this, 'Role', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Execution role of ${id}`,
       });
     if (!props.role) {
-      role.addToPrincipalPolicy(
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
+          resources: [this.logGroup.logGroupArn],
         }),
       );
     }
-    super(scope, id, {
-      role,
+    this.function = new nodejs.NodejsFunction(this, 'Default', {
+      role: this.role,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup,
+      logGroup: this.logGroup,
       ...rest,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -104,14 +118,17 @@ export class NodeFunction extends nodejs.NodejsFunction {
         ...bundling,
       },
     });
-    Validations.of(role).acknowledge({
+    this.grantPrincipal = this.function.grantPrincipal;
+    this.functionName = this.function.functionName;
+    this.functionArn = this.function.functionArn;
+    Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; nothing else is granted on *.',
     });
     const pinned =
       'Runtime pinned to nodejs22.x on purpose: the bundle targets node22 and upgrades are a reviewed change.';
-    Validations.of(this).acknowledge(
+    Validations.of(this.function).acknowledge(
       { id: 'AwsSolutions-L1', reason: pinned },
       { id: 'Serverless-LambdaLatestVersion', reason: pinned },
     );

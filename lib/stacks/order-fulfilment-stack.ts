@@ -89,14 +89,22 @@ export class OrderFulfilmentStack extends Stack {
     this.saga = new Saga(this, 'Saga', {
       stateMachineType: props.stateMachineType,
       steps: [
-        { name: 'ReserveStock', action: f.reserveStock, compensation: f.releaseStock },
-        { name: 'AuthorizePayment', action: f.authorizePayment, compensation: f.voidPayment },
-        { name: 'CreateShipment', action: f.createShipment, compensation: f.cancelShipment },
+        { name: 'ReserveStock', action: f.reserveStock.function, compensation: f.releaseStock.function },
+        {
+          name: 'AuthorizePayment',
+          action: f.authorizePayment.function,
+          compensation: f.voidPayment.function,
+        },
+        {
+          name: 'CreateShipment',
+          action: f.createShipment.function,
+          compensation: f.cancelShipment.function,
+        },
         // The pivot: no undo, so a fault is settled (did it land?) rather than compensated.
-        { name: 'ConfirmOrder', action: f.confirmOrder, settle: f.settleOrder },
+        { name: 'ConfirmOrder', action: f.confirmOrder.function, settle: f.settleOrder.function },
       ],
-      onSuccess: f.publishConfirmed,
-      onCompensated: f.publishCancelled,
+      onSuccess: f.publishConfirmed.function,
+      onCompensated: f.publishCancelled.function,
       outcomes: ORDER_SAGA_OUTCOMES,
       taskTimeout: Duration.seconds(15),
       // Room for the compensations' longer retries; Express runs at most 5 minutes.

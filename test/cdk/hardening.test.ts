@@ -228,7 +228,7 @@ describe('the order app hardening', () => {
     it('allows only PutEvents, only of the orders source, only to the saga publishers', () => {
       // THEN
       const fulfilment = stacks[2] as OrderFulfilmentStack;
-      const roleArn = (f: lambda.IFunction) => ({ AWS: fulfilment.resolve(f.role?.roleArn) });
+      const roleArn = (f: NodeFunction) => ({ AWS: fulfilment.resolve(f.role.roleArn) });
       const allows = busStatements().filter((s) => s.Effect === 'Allow');
       expect(allows.map((s) => s.Principal)).toEqual([
         roleArn(fulfilment.functions.publishConfirmed),

@@ -1,12 +1,16 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OpsView } from '../../lib/patterns/ops-view/index.js';
 import { ReliableQueue } from '../../lib/patterns/reliable-queue/index.js';
-import { createStack } from './support.js';
+import { NodeFunction } from '../../lib/shared/node-function.js';
+import { lambdaEntry } from '../../lib/stacks/app-functions.js';
+import { createApp, createStack, ENV } from './support.js';
 
 describe('OpsView', () => {
   let template: Template;
@@ -91,6 +95,23 @@ describe('OpsView', () => {
     ]);
   });
 
+  it('labels each function by the construct it serves, without the ids CDK gives main children', () => {
+    // GIVEN a NodeFunction (its function is the child `Default`) on its own and inside a consumer
+    const stack = new Stack(createApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Labels', {
+      env: ENV,
+    });
+    const entry = lambdaEntry('email-notifier');
+    new NodeFunction(stack, 'ReserveStock', { entry });
+    new NodeFunction(new Construct(stack, 'EmailNotifier'), 'Function', { entry });
+    // WHEN
+    new OpsView(stack, 'Operations');
+    // THEN
+    expect(labelsOf(Template.fromStack(stack), 'Lambda errors').sort()).toEqual([
+      'EmailNotifier',
+      'ReserveStock',
+    ]);
+  });
+
   it('uses a given ops topic instead of creating one', () => {
     // GIVEN
     const stack = createStack('Other');
@@ -164,6 +185,15 @@ function metricsOf(template: Template, title: string): unknown[][] {
   const widget = dashboardBody(template).widgets.find((w) => w.properties.title === title);
   const metrics = (widget?.properties.metrics ?? []) as unknown[][];
   return metrics.map((m) => m.filter((part) => typeof part !== 'object'));
+}
+
+/** The labels of the metrics of the widget titled `title`. */
+function labelsOf(template: Template, title: string): string[] {
+  const widget = dashboardBody(template).widgets.find((w) => w.properties.title === title);
+  const metrics = (widget?.properties.metrics ?? []) as unknown[][];
+  return metrics.map((m) =>
+    String((m.find((part) => typeof part === 'object') as { label?: string })?.label),
+  );
 }
 
 function logicalId(template: Template, type: string, accept: (id: string) => boolean): string {

@@ -182,7 +182,7 @@ describe('OrderEventsStack', () => {
 
   /** The statements of the IAM policies attached to a route consumer's role. */
   const statementsOf = (name: RouteQueueName) => {
-    const role = stack.consumers[name].function.role?.node.defaultChild as CfnElement;
+    const role = stack.consumers[name].function.role.node.defaultChild as CfnElement;
     const roleId = stack.getLogicalId(role);
     return Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => (p.Properties.Roles as unknown[]).some((r) => logicalIdOfToken(r) === roleId))
@@ -206,7 +206,7 @@ describe('OrderEventsStack', () => {
   // the 6x of a 5 s function that QueueConsumer requires, not the 90 s default.
   it.each(ROUTE_QUEUES)('gives the %s consumer 5 s and its queue a 35 s visibility timeout', (name) => {
     // THEN
-    const id = stack.getLogicalId(functionOf(name).node.defaultChild as CfnElement);
+    const id = stack.getLogicalId(functionOf(name).function.node.defaultChild as CfnElement);
     expect(template.findResources('AWS::Lambda::Function')[id]?.Properties?.Timeout).toBe(5);
     const queueId = stack.getLogicalId(stack.queues[name].queue.node.defaultChild as CfnElement);
     expect(template.findResources('AWS::SQS::Queue')[queueId]?.Properties?.VisibilityTimeout).toBe(35);
@@ -214,7 +214,7 @@ describe('OrderEventsStack', () => {
 
   it.each(ROUTE_QUEUES)('runs the %s export of the route consumers bundle for that queue', (name) => {
     // THEN
-    const id = stack.getLogicalId(functionOf(name).node.defaultChild as CfnElement);
+    const id = stack.getLogicalId(functionOf(name).function.node.defaultChild as CfnElement);
     expect(template.findResources('AWS::Lambda::Function')[id]?.Properties?.Handler).toBe(`index.${name}`);
     expect(stack.consumers[name].node.id).toBe(ROUTE_CONSUMERS[name]);
   });

@@ -240,17 +240,14 @@ describe('OrderFulfilmentStack functions', () => {
   const logicalIdOf = (resource: CfnResource) => stack.getLogicalId(resource);
   const functionOf = (handler: Handler) => stack.functions[handler];
   /** The logical id of the role of a fulfilment function. */
-  const roleIdOf = (handler: Handler) => {
-    const role = functionOf(handler).role;
-    if (!role) throw new Error(`${handler} has no role`);
-    return logicalIdOf(role.node.defaultChild as CfnResource);
-  };
+  const roleIdOf = (handler: Handler) =>
+    logicalIdOf(functionOf(handler).role.node.defaultChild as CfnResource);
 
   it.each(HANDLERS)('runs the %s export of the fulfilment handler', (handler) => {
     // THEN
     const resource =
       template.findResources('AWS::Lambda::Function')[
-        logicalIdOf(functionOf(handler).node.defaultChild as CfnResource)
+        logicalIdOf(functionOf(handler).function.node.defaultChild as CfnResource)
       ];
     expect(resource?.Properties?.Handler).toBe(`index.${handler}`);
   });
@@ -308,11 +305,7 @@ describe('OrderFulfilmentStack intake', () => {
     starter = stack.node.findChild('SagaStarter') as QueueConsumer;
   });
 
-  const starterRoleId = () => {
-    const role = starter.function.role;
-    if (!role) throw new Error('the starter has no role');
-    return stack.getLogicalId(role.node.defaultChild as CfnResource);
-  };
+  const starterRoleId = () => stack.getLogicalId(starter.function.role.node.defaultChild as CfnResource);
 
   it('adds one rule, on the orders bus', () => {
     // THEN

@@ -131,7 +131,7 @@ describe('QueueConsumer defaults', () => {
   it('lets the function send to the dead-letter queue', () => {
     // THEN
     template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [stack.resolve(consumer.function.role?.roleName)],
+      Roles: [stack.resolve(consumer.function.role.roleName)],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -147,7 +147,7 @@ describe('QueueConsumer defaults', () => {
   it('lets the function get, put, update and delete idempotency records, and nothing else there', () => {
     // THEN
     template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [stack.resolve(consumer.function.role?.roleName)],
+      Roles: [stack.resolve(consumer.function.role.roleName)],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({

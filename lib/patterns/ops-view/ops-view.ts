@@ -100,7 +100,15 @@ export class OpsView extends Construct {
     const functions = all.filter((c): c is lambda.Function => c instanceof lambda.Function);
     const machines = all.filter((c): c is sfn.StateMachine => c instanceof sfn.StateMachine);
     const period = Duration.minutes(1);
-    const label = (c: Construct) => c.node.path.split('/').slice(1, -1).join('/') || c.node.id;
+    // The path below the stack without the resource's own id, and without `Default` (CDK's id
+    // for a construct's main child): `EmailNotifier/Function/Default` is the EmailNotifier.
+    const label = (c: Construct) => {
+      const parts = c.node.path
+        .split('/')
+        .slice(1)
+        .filter((p) => p !== 'Default');
+      return parts.length > 1 ? parts.slice(0, -1).join('/') : (parts[0] ?? c.node.id);
+    };
 
     const widgets: cloudwatch.IWidget[] = [];
     const work = queues.filter((q) => !isDeadLetter(q));

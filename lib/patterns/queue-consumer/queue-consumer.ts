@@ -145,7 +145,7 @@ export class QueueConsumer extends Construct {
       maxConcurrency: this.settings.maxConcurrency,
       reportBatchItemFailures: true,
     });
-    this.function.addEventSource(this.eventSource);
+    this.function.function.addEventSource(this.eventSource);
 
     Validations.of(this).acknowledge(
       {
@@ -162,7 +162,7 @@ export class QueueConsumer extends Construct {
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: `${this.node.path} is failing whole invocations (not single records).`,
-      metric: this.function.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      metric: this.function.function.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
