@@ -13,6 +13,8 @@
  * | customerId `cust-unavailable`       | ConfirmOrder fails every time: a technical fault           |
  */
 export const DEFAULT_STOCK = 1000;
+/** SKUs that start with this have no stock. */
+export const SOLD_OUT_SKU_PREFIX = 'SOLDOUT-';
 export const FLAKY_FAILURES = 2;
 export const PAYMENT_TOKENS = { declined: 'tok_declined', flaky: 'tok_flaky', default: 'tok_visa' } as const;
 export const UNSHIPPABLE_COUNTRY = 'AQ';
@@ -20,7 +22,7 @@ export const UNAVAILABLE_CUSTOMER = 'cust-unavailable';
 
 /** Units a SKU starts with. */
 export function initialStock(sku: string): number {
-  if (sku.startsWith('SOLDOUT-')) return 0;
+  if (sku.startsWith(SOLD_OUT_SKU_PREFIX)) return 0;
   const limited = /^STOCK(\d+)-/.exec(sku);
   return limited ? Number(limited[1]) : DEFAULT_STOCK;
 }
