@@ -52,9 +52,11 @@ export const ROUTE_EFFECTS: Record<RouteQueueName, RouteEffectKind> = {
 };
 
 /**
- * A client for the deployed notifications stack: publish to its topics, look into its queues
- * and its consumers' ledger (and into the bus routes' queues and effects). Used by the demo and
- * the integration tests alike.
+ * A client for the whole deployed app on the emulator, from the outputs of the last deploy
+ * (`.local/outputs.json`): publish on the bus, the outcome topic and the status stream; read
+ * the queues and DLQs of the notifications stack and of the bus routes, the consumers' ledger
+ * and route effects, the status projection, and the saga's executions and fulfilment records.
+ * Used by the local demo, the chaos run, the benchmarks and the integration tests.
  */
 export class AppClient {
   readonly outputs: Record<string, string>;
