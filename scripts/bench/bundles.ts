@@ -26,7 +26,7 @@ export interface Contributor {
 export interface BundledFunction {
   readonly stack: string;
   readonly logicalId: string;
-  /** The construct path, e.g. `OrderNotifications/EmailNotifier/Function/Resource`. */
+  /** The construct path, e.g. `OrderNotifications/EmailNotifier/Function/Default/Resource`. */
   readonly path: string;
   /** The exported name Lambda calls (the part of `Handler` after `index.`). */
   readonly handler: string;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { ROOT } from '../shared/paths.js';
+import { resourceName } from '../shared/resource-names.js';
 import { ratio, type Summary } from '../shared/stats.js';
 import { markdownTable } from '../shared/table.js';
 import type { BenchOptions } from './args.js';
@@ -94,11 +95,6 @@ const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}
 const num = (v: number | undefined, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
 const spread = (s: Summary) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
 
-/** Shorten `Stack/Construct/Function/Resource` to `Stack/Construct`. */
-function shortPath(p: string): string {
-  return p.replace(/\/Function\/Resource$|\/Resource$/, '');
-}
-
 interface FlowRow {
   readonly name: string;
   readonly paced: { latencyMs?: Summary; messages: number; missing: number; intervalMs: number };
@@ -167,7 +163,7 @@ Functions sharing one bundle share a row.
 ${markdownTable(
   ['Functions', 'Bundle', `Over ${BUNDLE_TARGET_BYTES / 1024} KB`, 'Cold init'],
   r.bundles.map((b) => [
-    b.functions.map(shortPath).join(', '),
+    b.functions.map(resourceName).join(', '),
     kb(b.bytes),
     b.contributors ? 'yes' : 'no',
     spread(b.coldInitMs),
@@ -182,7 +178,7 @@ Largest packages in the bundles over the target (bytes in the minified bundle):
 ${over
   .map(
     (b) =>
-      `- ${b.functions.map(shortPath).join(', ')}: ${(b.contributors ?? [])
+      `- ${b.functions.map(resourceName).join(', ')}: ${(b.contributors ?? [])
         .slice(0, 6)
         .map((c) => `${c.name} ${kb(c.bytes)}`)
         .join(', ')}`,

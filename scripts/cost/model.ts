@@ -12,7 +12,6 @@ import { priceSqs } from './pricers/sqs.js';
 import { priceStepFunctions } from './pricers/step-functions.js';
 import { priceXray } from './pricers/xray.js';
 
-
 export interface LineItem {
   readonly service: string;
   readonly item: string;

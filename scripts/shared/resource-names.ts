@@ -4,12 +4,21 @@
  * `shortName` for its last segment, `qualifiedName` for what a user types.
  */
 
-/** L2 constructs' own ids, dropped from names: `EmailQueue/Queue` is the EmailQueue. */
-const GENERIC_IDS = new Set(['Resource', 'Function', 'Queue', 'Rule', 'Topic', 'StateMachine', 'Table']);
+/** L2 constructs' own ids (and `Default`, a construct's main child), dropped from names: `EmailQueue/Queue` is the EmailQueue. */
+const GENERIC_IDS = new Set([
+  'Resource',
+  'Default',
+  'Function',
+  'Queue',
+  'Rule',
+  'Topic',
+  'StateMachine',
+  'Table',
+]);
 
 /**
  * A resource's name: its construct path without the generic tail, e.g.
- * `OrderNotifications/EmailNotifier/Function/Resource` → `OrderNotifications/EmailNotifier`,
+ * `OrderNotifications/EmailNotifier/Function/Default/Resource` → `OrderNotifications/EmailNotifier`,
  * `OrderEvents/Orders/FraudReview/Rule/Resource` → `OrderEvents/Orders/FraudReview`.
  */
 export function resourceName(path: string): string {

@@ -18,6 +18,10 @@ describe('resource names', () => {
     expect(resourceName('Stack/Queue/Resource')).toBe('Stack/Queue');
   });
 
+  it("drops a construct's Default child, as a NodeFunction's function is", () => {
+    expect(resourceName('OrderFulfilment/ReserveStock/Default/Resource')).toBe('OrderFulfilment/ReserveStock');
+  });
+
   it('takes the last segment as the short name', () => {
     expect(shortName('OrderEvents/Orders/FraudReview')).toBe('FraudReview');
     expect(shortName('EmailNotifier')).toBe('EmailNotifier');
