@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  OrderCancelledContract,
-  OrderConfirmedContract,
-  OrderPlacedContract,
-} from './events/catalog.js';
+import type { PublishRequest } from '../lambdas/shared/publisher.js';
+import { OrderCancelledContract, OrderConfirmedContract, OrderPlacedContract } from './events/catalog.js';
 import type { EventMetadata } from './events/envelope.js';
 import {
   ORDER_CANCELLED_DETAIL_TYPE,
@@ -36,7 +33,6 @@ import {
   type OrderStatus,
   type OrderStatusChanged,
 } from './events/order-status-changed.js';
-import type { PublishRequest } from '../lambdas/shared/publisher.js';
 
 /** Metadata for a new fact; the idempotency key names the fact, not the delivery. */
 function metadata(idempotencyKey: string, version: string, correlationId: string): EventMetadata {

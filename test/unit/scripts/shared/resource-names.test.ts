@@ -19,7 +19,9 @@ describe('resource names', () => {
   });
 
   it("drops a construct's Default child, as a NodeFunction's function is", () => {
-    expect(resourceName('OrderFulfilment/ReserveStock/Default/Resource')).toBe('OrderFulfilment/ReserveStock');
+    expect(resourceName('OrderFulfilment/ReserveStock/Default/Resource')).toBe(
+      'OrderFulfilment/ReserveStock',
+    );
   });
 
   it('takes the last segment as the short name', () => {
