@@ -4,7 +4,8 @@ import cdkNag from 'cdk-nag';
 import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
 import { FaultInjection, faultPlanFromContext } from '../lib/shared/fault-injection.js';
 import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
-import { benchStackFromContext } from '../lib/stacks/bench-stack.js';
+import { BENCH_STACK_ID, benchStackFromContext } from '../lib/stacks/bench-stack.js';
+import { dataKeysFromContext } from '../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../lib/stacks/order-notifications-stack.js';
@@ -12,12 +13,18 @@ import { OrderNotificationsStack } from '../lib/stacks/order-notifications-stack
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
+// Customer-managed keys for the tables and logs of each stack (-c customerKeys=true; $1 a month
+// each). Without them, AWS-managed and AWS-owned keys encrypt the same data.
+const keys = dataKeysFromContext(app, { env });
+
 const orderEvents = new OrderEventsStack(app, 'OrderEvents', {
   env,
+  encryptionKey: keys?.keyFor('OrderEvents'),
   description: 'Order fulfilment reference: the orders event bus, its archive and content-based routes.',
 });
 const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
   env,
+  encryptionKey: keys?.keyFor('OrderNotifications'),
   bus: orderEvents.bus,
   description:
     'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
@@ -25,13 +32,14 @@ const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
 
 const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
   env,
+  encryptionKey: keys?.keyFor('OrderFulfilment'),
   bus: orderEvents.bus,
   description:
     'Order fulfilment reference: the fulfilment saga on Step Functions, started once per OrderPlaced.',
 });
 
 // Benchmark deployments only (npm run bench, --context bench=true); absent from the default app.
-const bench = benchStackFromContext(app, { env });
+const bench = benchStackFromContext(app, { env, encryptionKey: keys?.keyFor(BENCH_STACK_ID) });
 
 for (const stack of [orderEvents, notifications, fulfilment, ...(bench ? [bench] : [])])
   acknowledgeNagFindings(stack);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodeFunctionProps } from '../shared/node-function.js';
 
 /** Root of the repository, where package-lock.json and lambdas/ live. */
@@ -35,3 +36,8 @@ export const APP_FUNCTION_PROPS = {
   projectRoot: PROJECT_ROOT,
   bundling: { esbuildArgs: LAMBDA_ESBUILD_ARGS },
 } as const satisfies Partial<NodeFunctionProps>;
+
+/** APP_FUNCTION_PROPS, with the stack's key (if any) for the function's log group. */
+export function appFunctionProps(logEncryptionKey?: kms.IKey): Partial<NodeFunctionProps> {
+  return { ...APP_FUNCTION_PROPS, logEncryptionKey };
+}

@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import {
@@ -8,11 +8,15 @@ import {
 } from '../../contracts/events/order-confirmed.js';
 import { EventRouter } from '../patterns/event-router/index.js';
 import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
-import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { serviceTable } from '../shared/tables.js';
-import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
+import { appFunctionProps, lambdaEntry } from './app-functions.js';
+import { contextFlag } from './context-flag.js';
+import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
+import { appIdempotencyTable } from './stores.js';
+
+export interface BenchStackProps extends StackProps, DataEncryptionProps {}
 
 /** The consumers `npm run bench` compares; each writes its items under its own name. */
 export const BENCH_VARIANTS = ['low-latency', 'high-throughput', 'no-idempotency', 'eventbridge'] as const;
@@ -31,10 +35,12 @@ export class BenchStack extends Stack {
   public readonly consumers: Record<BenchVariant, QueueConsumer>;
   public readonly table: dynamodb.Table;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: BenchStackProps = {}) {
     super(scope, id, props);
-    this.table = serviceTable(this, 'Results');
-    const idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
+    const { encryptionKey } = props;
+    acknowledgeDataKeyGrants(this, encryptionKey);
+    this.table = serviceTable(this, 'Results', encryptionKey);
+    const idempotency = appIdempotencyTable(this, encryptionKey);
     const topic = new FanOutTopic(this, 'Topic');
     const router = new EventRouter(this, 'Router', { archive: false });
 
@@ -50,7 +56,7 @@ export class BenchStack extends Stack {
       const c = new QueueConsumer(this, `${pascal(variant)}Consumer`, {
         source,
         entry: lambdaEntry('bench-recorder'),
-        functionProps: APP_FUNCTION_PROPS,
+        functionProps: appFunctionProps(encryptionKey),
         profile,
         timeout: Duration.seconds(5),
         ...(idempotent ? { idempotencyTable: idempotency.table } : {}),
@@ -85,9 +91,8 @@ export class BenchStack extends Stack {
 }
 
 /** The benchmark stack when the app's context asks for it (`npm run bench` does); else none. */
-export function benchStackFromContext(app: App, props: StackProps = {}): BenchStack | undefined {
-  const wanted = app.node.tryGetContext(BENCH_CONTEXT_KEY);
-  if (wanted === undefined || wanted === false || wanted === 'false') return undefined;
+export function benchStackFromContext(app: App, props: BenchStackProps = {}): BenchStack | undefined {
+  if (!contextFlag(app, BENCH_CONTEXT_KEY)) return undefined;
   return new BenchStack(app, BENCH_STACK_ID, {
     description: 'Order fulfilment reference: benchmark-only consumers (npm run bench); not for production.',
     ...props,

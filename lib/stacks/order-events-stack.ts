@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -7,15 +7,17 @@ import { toJsonSchema } from '../../contracts/events/json-schema.js';
 import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import { FRAUD_REVIEW_FIELDS } from '../../contracts/route-events.js';
 import { EventRouter, EventSchemaRegistry } from '../patterns/event-router/index.js';
-import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
+import type { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { serviceTable } from '../shared/tables.js';
-import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
+import { appFunctionProps, lambdaEntry } from './app-functions.js';
+import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
 import { ORDER_ROUTES } from './order-routes.js';
+import { appIdempotencyTable } from './stores.js';
 
-export interface OrderEventsStackProps extends StackProps {
+export interface OrderEventsStackProps extends StackProps, DataEncryptionProps {
   /**
    * How long archived events stay replayable.
    * @default Duration.days(30)
@@ -117,19 +119,22 @@ export class OrderEventsStack extends Stack {
       targets: [{ queue: this.queues.analytics.queue }],
     });
 
-    this.idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
-    this.effects = serviceTable(this, 'RouteEffects');
+    const { encryptionKey } = props;
+    acknowledgeDataKeyGrants(this, encryptionKey);
+    this.idempotency = appIdempotencyTable(this, encryptionKey);
+    this.effects = serviceTable(this, 'RouteEffects', encryptionKey);
     const consumer = (name: RouteQueueName) => {
       const c = new QueueConsumer(this, ROUTE_CONSUMERS[name], {
         source: this.queues[name],
         entry: lambdaEntry('route-consumers'),
-        functionProps: { ...APP_FUNCTION_PROPS, handler: name },
+        functionProps: { ...appFunctionProps(encryptionKey), handler: name },
         timeout: consumerTimeout,
         idempotencyTable: this.idempotency.table,
         environment: { ROUTE_EFFECTS_TABLE_NAME: this.effects.tableName },
       });
-      // A conditional put is all a consumer does with the table.
+      // A conditional put is all a consumer does with the table (grant() leaves out the key).
       this.effects.grant(c.function, 'dynamodb:PutItem');
+      encryptionKey?.grantEncryptDecrypt(c.function);
       return c;
     };
     this.consumers = Object.fromEntries(ROUTE_QUEUES.map((name) => [name, consumer(name)])) as Record<

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,17 +6,18 @@ import type { Construct } from 'constructs';
 import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import { ORDER_SAGA_OUTCOMES } from '../../contracts/saga-state.js';
 import { BusPublishers, EventRoute } from '../patterns/event-router/index.js';
-import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { Saga } from '../patterns/saga/index.js';
 import { NodeFunction } from '../shared/node-function.js';
 import { serviceTable } from '../shared/tables.js';
-import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
+import { appFunctionProps, lambdaEntry } from './app-functions.js';
+import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
 import { ORDER_ROUTES } from './order-routes.js';
+import { appIdempotencyTable } from './stores.js';
 
-export interface OrderFulfilmentStackProps extends StackProps {
+export interface OrderFulfilmentStackProps extends StackProps, DataEncryptionProps {
   /** The orders bus: OrderPlaced comes from it, OrderConfirmed / OrderCancelled go back to it. */
   readonly bus: events.IEventBus;
   /**
@@ -56,12 +57,14 @@ export class OrderFulfilmentStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OrderFulfilmentStackProps) {
     super(scope, id, props);
-    const idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
-    this.table = serviceTable(this, 'Fulfilment');
+    const { encryptionKey } = props;
+    acknowledgeDataKeyGrants(this, encryptionKey);
+    const idempotency = appIdempotencyTable(this, encryptionKey);
+    this.table = serviceTable(this, 'Fulfilment', encryptionKey);
 
     const fn = (task: Task) => {
       const f = new NodeFunction(this, `${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
-        ...APP_FUNCTION_PROPS,
+        ...appFunctionProps(encryptionKey),
         entry: lambdaEntry('fulfilment'),
         handler: task,
         serviceName: 'fulfilment',
@@ -88,6 +91,7 @@ export class OrderFulfilmentStack extends Stack {
     const f = this.functions;
     this.saga = new Saga(this, 'Saga', {
       stateMachineType: props.stateMachineType,
+      encryptionKey,
       steps: [
         { name: 'ReserveStock', action: f.reserveStock.function, compensation: f.releaseStock.function },
         {
@@ -122,7 +126,7 @@ export class OrderFulfilmentStack extends Stack {
     const starter = new QueueConsumer(this, 'SagaStarter', {
       source: this.intake,
       entry: lambdaEntry('saga-starter'),
-      functionProps: APP_FUNCTION_PROPS,
+      functionProps: appFunctionProps(encryptionKey),
       timeout: Duration.seconds(15),
       idempotencyTable: idempotency.table,
       environment: {
@@ -131,7 +135,7 @@ export class OrderFulfilmentStack extends Stack {
         FULFILMENT_TABLE_NAME: this.table.tableName,
       },
     });
-    this.saga.stateMachine.grantStartExecution(starter.function);
+    this.saga.grantStartExecution(starter.function);
     this.table.grantWriteData(starter.function);
 
     // Every alarm of the stack to the ops topic, and a dashboard (read at synthesis).

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,20 +7,22 @@ import { ORDER_CANCELLED_DETAIL_TYPE } from '../../contracts/events/order-cancel
 import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../contracts/events/order-confirmed.js';
 import { EventRoute } from '../patterns/event-router/index.js';
 import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
-import { IdempotencyTable } from '../patterns/idempotency-table/index.js';
+import type { IdempotencyTable } from '../patterns/idempotency-table/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer, type ThroughputProfile } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { serviceTable } from '../shared/tables.js';
-import { APP_FUNCTION_PROPS, lambdaEntry } from './app-functions.js';
+import { appFunctionProps, lambdaEntry } from './app-functions.js';
+import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
 import { ORDER_ROUTES } from './order-routes.js';
+import { appIdempotencyTable } from './stores.js';
 
 /** Orders at or above this total earn loyalty points (a numeric filter on the body). */
 export const LOYALTY_MIN_TOTAL = 100;
 /** Orders from this channel are test traffic: no customer email (an anything-but filter). */
 export const TEST_CHANNEL = 'test';
 
-export interface OrderNotificationsStackProps extends StackProps {
+export interface OrderNotificationsStackProps extends StackProps, DataEncryptionProps {
   /**
    * Throughput profile of every consumer.
    * @default 'low-latency'
@@ -58,9 +60,11 @@ export class OrderNotificationsStack extends Stack {
     const maxReceiveCount = props.maxReceiveCount ?? 3;
     const profile = props.profile ?? 'low-latency';
 
-    this.idempotency = new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY });
+    const { encryptionKey } = props;
+    acknowledgeDataKeyGrants(this, encryptionKey);
+    this.idempotency = appIdempotencyTable(this, encryptionKey);
     // The consumers' own state: emails sent, loyalty balances, analytics facts, status projection.
-    this.ledger = serviceTable(this, 'Ledger');
+    this.ledger = serviceTable(this, 'Ledger', encryptionKey);
 
     this.outcomes = new FanOutTopic(this, 'OrderOutcomes');
     this.statusStream = new FanOutTopic(this, 'OrderStatusStream', { fifo: true });
@@ -117,7 +121,7 @@ export class OrderNotificationsStack extends Stack {
       const c = new QueueConsumer(this, name, {
         source,
         entry: lambdaEntry(entry),
-        functionProps: APP_FUNCTION_PROPS,
+        functionProps: appFunctionProps(encryptionKey),
         profile,
         timeout: functionTimeout,
         idempotencyTable: this.idempotency.table,

@@ -9,6 +9,7 @@ import {
   BenchStack,
   benchStackFromContext,
 } from '../../lib/stacks/bench-stack.js';
+import { DATA_KEYS_STACK_ID, DataKeysStack } from '../../lib/stacks/data-keys-stack.js';
 import { createApp, ENV, synthesizeWithValidation } from './support.js';
 
 interface FunctionResource {
@@ -70,14 +71,29 @@ describe('BenchStack', () => {
 });
 
 describe('BenchStack under cdk-nag', () => {
-  it('synthesizes with no unacknowledged AwsSolutions or Serverless finding', () => {
-    // GIVEN the stack as bin/app.ts adds it, under both packs
+  /** The stack as bin/app.ts adds it, under both packs; with its own key when `keyed`. */
+  const synthesize = (keyed: boolean) => {
     const app = createApp({ builtinCloudFormationValidation: true });
-    acknowledgeNagFindings(new BenchStack(app, 'Benchmark', { env: ENV }));
+    const encryptionKey = keyed
+      ? new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV }).keyFor(BENCH_STACK_ID)
+      : undefined;
+    acknowledgeNagFindings(new BenchStack(app, 'Benchmark', { env: ENV, encryptionKey }));
     const solutions = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
     Validations.of(app).addPlugins(solutions, new cdkNag.ServerlessChecks(app, { verbose: true }));
-    // WHEN
-    const { error, findings } = synthesizeWithValidation(app, solutions.name);
+    return synthesizeWithValidation(app, solutions.name);
+  };
+
+  it('synthesizes with no unacknowledged AwsSolutions or Serverless finding', () => {
+    // GIVEN / WHEN
+    const { error, findings } = synthesize(false);
+    // THEN
+    expect(findings).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+
+  it('synthesizes with a customer-managed key with no unacknowledged finding', () => {
+    // GIVEN / WHEN
+    const { error, findings } = synthesize(true);
     // THEN
     expect(findings).toEqual([]);
     expect(error).toBeUndefined();

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,8 @@ import { Saga } from '../../lib/patterns/saga/index.js';
 import { NodeFunction } from '../../lib/shared/node-function.js';
 import { serviceTable } from '../../lib/shared/tables.js';
 import { lambdaEntry } from '../../lib/stacks/app-functions.js';
+import { BENCH_STACK_ID, BenchStack } from '../../lib/stacks/bench-stack.js';
+import { DATA_KEYS_STACK_ID, DataKeysStack } from '../../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
@@ -58,31 +60,56 @@ const actionsOf = (s: Statement) => [s.Action ?? []].flat();
 const isTlsDeny = (s: Statement) =>
   s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false';
 
+const propsOf = (f: Found) => f.resource.Properties ?? {};
+
+/** Every IAM statement: policies, managed policies and roles' inline policies. */
+function iamStatementsOf(all: readonly Found[]): Array<Statement & { where: string }> {
+  return all.flatMap((f) => {
+    const p = propsOf(f);
+    const documents =
+      f.resource.Type === 'AWS::IAM::Policy' || f.resource.Type === 'AWS::IAM::ManagedPolicy'
+        ? [p.PolicyDocument]
+        : f.resource.Type === 'AWS::IAM::Role'
+          ? ((p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map(
+              (x) => x.PolicyDocument,
+            )
+          : [];
+    return documents.flatMap((d) =>
+      ((d as { Statement: Statement[] }).Statement ?? []).map((s) => ({ ...s, where: `${f.stack}/${f.id}` })),
+    );
+  });
+}
+
+/** The app's stacks as bin/app.ts builds them (no bundling: templates only), and their resources. */
+function buildApp(withKeys: boolean): { stacks: Stack[]; all: Found[]; keys?: DataKeysStack } {
+  const app = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const keys = withKeys ? new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV }) : undefined;
+  const keyed = (id: string) => ({ env: ENV, encryptionKey: keys?.keyFor(id) });
+  const orderEvents = new OrderEventsStack(app, 'OrderEvents', keyed('OrderEvents'));
+  const bus = orderEvents.bus;
+  const stacks = [
+    orderEvents,
+    new OrderNotificationsStack(app, 'OrderNotifications', { ...keyed('OrderNotifications'), bus }),
+    new OrderFulfilmentStack(app, 'OrderFulfilment', { ...keyed('OrderFulfilment'), bus }),
+    new BenchStack(app, BENCH_STACK_ID, keyed(BENCH_STACK_ID)),
+  ];
+  const all = stacks.flatMap((stack) =>
+    Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>).map(
+      ([id, resource]) => ({ stack: stack.stackName, id, resource }),
+    ),
+  );
+  return { stacks, all, keys };
+}
+
 describe('the order app hardening', () => {
   let stacks: Stack[];
   let all: Found[];
   const ofType = (type: string) => all.filter((f) => f.resource.Type === type);
-  const props = (f: Found) => f.resource.Properties ?? {};
+  const props = propsOf;
 
   beforeAll(() => {
-    // GIVEN / WHEN the three stacks, as bin/app.ts builds them (no bundling: templates only)
-    const app = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
-    const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
-      env: ENV,
-      bus: orderEvents.bus,
-    });
-    const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', { env: ENV, bus: orderEvents.bus });
-    stacks = [orderEvents, notifications, fulfilment];
-    all = stacks.flatMap((stack) =>
-      Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>).map(
-        ([id, resource]) => ({
-          stack: stack.stackName,
-          id,
-          resource,
-        }),
-      ),
-    );
+    // GIVEN / WHEN the stacks, as bin/app.ts builds them
+    ({ stacks, all } = buildApp(false));
   });
 
   /** The resources of a type that no policy of `policyType` with a TLS deny names (under `refs`). */
@@ -97,25 +124,7 @@ describe('the order app hardening', () => {
       .filter((r) => !covered.has(r));
   };
 
-  /** Every IAM statement: policies, managed policies and roles' inline policies. */
-  const iamStatements = (): Array<Statement & { where: string }> =>
-    all.flatMap((f) => {
-      const p = props(f);
-      const documents =
-        f.resource.Type === 'AWS::IAM::Policy' || f.resource.Type === 'AWS::IAM::ManagedPolicy'
-          ? [p.PolicyDocument]
-          : f.resource.Type === 'AWS::IAM::Role'
-            ? ((p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map(
-                (x) => x.PolicyDocument,
-              )
-            : [];
-      return documents.flatMap((d) =>
-        ((d as { Statement: Statement[] }).Statement ?? []).map((s) => ({
-          ...s,
-          where: `${f.stack}/${f.id}`,
-        })),
-      );
-    });
+  const iamStatements = () => iamStatementsOf(all);
 
   it('encrypts every queue at rest', () => {
     // THEN
@@ -166,6 +175,17 @@ describe('the order app hardening', () => {
       (t) => (props(t).SSESpecification as { SSEEnabled?: boolean } | undefined)?.SSEEnabled !== true,
     );
     expect(unencrypted.map((t) => `${t.stack}/${t.id}`)).toEqual([]);
+  });
+
+  it("leaves log groups to CloudWatch Logs' encryption and tables to DynamoDB's AWS-managed key", () => {
+    // THEN no stack has a customer-managed key for its stores
+    const keyed = [
+      ...ofType('AWS::Logs::LogGroup').filter((g) => props(g).KmsKeyId),
+      ...ofType('AWS::DynamoDB::Table').filter(
+        (t) => (props(t).SSESpecification as { KMSMasterKeyId?: unknown }).KMSMasterKeyId,
+      ),
+    ];
+    expect(keyed.map((f) => `${f.stack}/${f.id}`)).toEqual([]);
   });
 
   it('keeps every log group for a bounded time', () => {
@@ -242,6 +262,88 @@ describe('the order app hardening', () => {
         });
       }
     });
+  });
+});
+
+describe('the order app with a customer-managed key per stack', () => {
+  let stacks: Stack[];
+  let all: Found[];
+  let keys: DataKeysStack;
+  const ofType = (type: string) => all.filter((f) => f.resource.Type === type);
+  beforeAll(() => {
+    // GIVEN / WHEN the stacks with the keys of `-c customerKeys=true`
+    const app = buildApp(true);
+    ({ stacks, all } = app);
+    if (!app.keys) throw new Error('no keys stack');
+    keys = app.keys;
+  });
+
+  /** What a stack's template says for its key's ARN: an import from the keys stack. */
+  const keyImport = (stack: string) => ({
+    'Fn::ImportValue': expect.stringMatching(
+      new RegExp(
+        `^${DATA_KEYS_STACK_ID}:ExportsOutputFnGetAtt${keys.getLogicalId(keys.keyFor(stack).node.defaultChild as CfnElement)}Arn`,
+      ),
+    ),
+  });
+
+  it("encrypts every log group of every stack with that stack's key", () => {
+    // THEN
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThan(stacks.length);
+    for (const g of groups) expect(propsOf(g).KmsKeyId, `${g.stack}/${g.id}`).toEqual(keyImport(g.stack));
+  });
+
+  it("encrypts every table of every stack with that stack's key", () => {
+    // THEN
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.length).toBeGreaterThan(stacks.length);
+    for (const t of tables) {
+      expect(propsOf(t).SSESpecification, `${t.stack}/${t.id}`).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: keyImport(t.stack),
+      });
+    }
+  });
+
+  it("encrypts the saga's state machine with the fulfilment stack's key", () => {
+    // THEN
+    const [machine] = ofType('AWS::StepFunctions::StateMachine');
+    expect(propsOf(machine as Found).EncryptionConfiguration).toMatchObject({
+      Type: 'CUSTOMER_MANAGED_KMS_KEY',
+      KmsKeyId: keyImport('OrderFulfilment'),
+    });
+  });
+
+  it("lets CloudWatch Logs use each key for this account's log groups in this Region", () => {
+    // THEN
+    const template = Template.fromStack(keys);
+    const policies = Object.values(template.findResources('AWS::KMS::Key')).map(
+      (k) => k.Properties.KeyPolicy.Statement as Statement[],
+    );
+    expect(policies).toHaveLength(stacks.length);
+    for (const statements of policies) {
+      expect(
+        statements.filter(
+          (s) => JSON.stringify(s.Principal) === '{"Service":"logs.us-east-1.amazonaws.com"}',
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': expect.anything() } },
+        }),
+      ]);
+    }
+  });
+
+  // What acknowledgeDataKeyGrants tells cdk-nag: CDK's grants name wildcard KMS actions, on the key only.
+  it("grants wildcard KMS actions on the stack's own key only", () => {
+    // THEN
+    const wildcards = iamStatementsOf(all).filter((s) => actionsOf(s).some((a) => /^kms:.+\*$/.test(a)));
+    expect(wildcards.length).toBeGreaterThan(0);
+    for (const s of wildcards) {
+      expect([s.Resource].flat(), s.where).toEqual([keyImport(s.where.split('/')[0] ?? '')]);
+    }
   });
 });
 

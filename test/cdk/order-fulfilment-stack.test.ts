@@ -10,6 +10,7 @@ import { EmulatorCompatibility } from '../../lib/emulator/emulator-compatibility
 import type { IdempotencyTable } from '../../lib/patterns/idempotency-table/index.js';
 import type { QueueConsumer } from '../../lib/patterns/queue-consumer/index.js';
 import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
+import { DATA_KEYS_STACK_ID, DataKeysStack } from '../../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
@@ -445,40 +446,69 @@ describe('OrderFulfilmentStack intake', () => {
     expect(JSON.stringify(machine?.Properties?.DefinitionString)).not.toMatch(/paymentToken\b/);
     expect(machine?.Properties?.LoggingConfiguration).toMatchObject({ IncludeExecutionData: false });
   });
+
+  // An Express workflow has no execution history: its logs are all there is, and they keep no data either.
+  it('logs no execution data as an EXPRESS state machine either', () => {
+    // GIVEN / WHEN
+    const express = fulfilmentOnOrdersBus(sfn.StateMachineType.EXPRESS).template;
+    // THEN
+    const machine = Object.values(express.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(machine?.Properties?.LoggingConfiguration).toMatchObject({ IncludeExecutionData: false });
+  });
+
+  // The starter receives OrderPlaced with its token: its logs must not carry the event.
+  it('has no function log its incoming event', () => {
+    // THEN
+    const logging = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties?.Environment?.Variables?.POWERTOOLS_LOGGER_LOG_EVENT === 'true',
+    );
+    expect(logging).toEqual([]);
+  });
 });
+
+interface AppOptions {
+  /** With the emulator aspect of `-c target=emulator`. */
+  readonly emulator?: boolean;
+  /** With a customer-managed key per stack, as `-c customerKeys=true`. */
+  readonly keys?: boolean;
+  /** Something to add to the fulfilment stack. */
+  readonly extend?: (fulfilment: OrderFulfilmentStack) => void;
+  readonly pack?: 'AwsSolutions' | 'Serverless';
+}
 
 /**
  * The app as bin/app.ts builds it: the three stacks on the orders bus, the acknowledgements
- * and the AwsSolutions pack; with the emulator aspect when `emulator` is set. Handlers are not
- * bundled and CDK's built-in template validation is off (no rule reads either).
+ * and one cdk-nag pack (AwsSolutions unless told). Handlers are not bundled and CDK's built-in
+ * template validation is off (no rule reads either).
  */
-function synthesizeApp(
-  emulator: boolean,
-  extend?: (fulfilment: OrderFulfilmentStack) => void,
-  packName: 'AwsSolutions' | 'Serverless' = 'AwsSolutions',
-): SynthOutcome {
+function synthesizeApp(options: AppOptions = {}): SynthOutcome {
   const app = appWithoutBundling();
-  const orderEvents = new OrderEventsStack(app, 'OrderEvents', { env: ENV });
+  const keys = options.keys ? new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV }) : undefined;
+  const keyed = (id: string) => ({ env: ENV, encryptionKey: keys?.keyFor(id) });
+  const orderEvents = new OrderEventsStack(app, 'OrderEvents', keyed('OrderEvents'));
   const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
-    env: ENV,
+    ...keyed('OrderNotifications'),
     bus: orderEvents.bus,
   });
-  const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', { env: ENV, bus: orderEvents.bus });
-  extend?.(fulfilment);
+  const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
+    ...keyed('OrderFulfilment'),
+    bus: orderEvents.bus,
+  });
+  options.extend?.(fulfilment);
   for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
   const pack =
-    packName === 'AwsSolutions'
-      ? new cdkNag.AwsSolutionsChecks(app, { verbose: true })
-      : new cdkNag.ServerlessChecks(app, { verbose: true });
+    options.pack === 'Serverless'
+      ? new cdkNag.ServerlessChecks(app, { verbose: true })
+      : new cdkNag.AwsSolutionsChecks(app, { verbose: true });
   Validations.of(app).addPlugins(pack);
-  if (emulator) Aspects.of(app).add(new EmulatorCompatibility());
+  if (options.emulator) Aspects.of(app).add(new EmulatorCompatibility());
   return synthesizeWithValidation(app, pack.name);
 }
 
 describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', () => {
   it('synthesizes for AWS with no unacknowledged finding', () => {
     // GIVEN / WHEN
-    const outcome = synthesizeApp(false);
+    const outcome = synthesizeApp();
     // THEN
     expect(outcome.findings).toEqual([]);
     expect(outcome.error).toBeUndefined();
@@ -486,7 +516,15 @@ describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', ()
 
   it('synthesizes for the emulator with no unacknowledged finding', () => {
     // GIVEN / WHEN
-    const outcome = synthesizeApp(true);
+    const outcome = synthesizeApp({ emulator: true });
+    // THEN
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('synthesizes with a customer-managed key per stack with no unacknowledged finding', () => {
+    // GIVEN / WHEN
+    const outcome = synthesizeApp({ keys: true });
     // THEN
     expect(outcome.findings).toEqual([]);
     expect(outcome.error).toBeUndefined();
@@ -494,7 +532,15 @@ describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', ()
 
   it('synthesizes with no unacknowledged finding of the Serverless pack either', () => {
     // GIVEN / WHEN
-    const outcome = synthesizeApp(false, undefined, 'Serverless');
+    const outcome = synthesizeApp({ pack: 'Serverless' });
+    // THEN
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('synthesizes with a customer-managed key per stack with no unacknowledged Serverless finding', () => {
+    // GIVEN / WHEN
+    const outcome = synthesizeApp({ keys: true, pack: 'Serverless' });
     // THEN
     expect(outcome.findings).toEqual([]);
     expect(outcome.error).toBeUndefined();
@@ -502,16 +548,15 @@ describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', ()
 
   it('reports an unacknowledged Serverless finding', () => {
     // GIVEN / WHEN a queue without a redrive policy is added to the fulfilment stack
-    const outcome = synthesizeApp(
-      false,
-      (fulfilment) => {
+    const outcome = synthesizeApp({
+      pack: 'Serverless',
+      extend: (fulfilment) => {
         new sqs.Queue(fulfilment, 'NoRedrive', {
           encryption: sqs.QueueEncryption.SQS_MANAGED,
           enforceSSL: true,
         });
       },
-      'Serverless',
-    );
+    });
     // THEN
     expect(outcome.findings).toContainEqual(
       expect.objectContaining({
@@ -523,8 +568,10 @@ describe('the order app with the fulfilment saga under cdk-nag AwsSolutions', ()
 
   it('reports an unacknowledged finding in the OrderFulfilment stack', () => {
     // GIVEN / WHEN a queue that breaks an AwsSolutions rule is added to the fulfilment stack
-    const outcome = synthesizeApp(false, (fulfilment) => {
-      new sqs.Queue(fulfilment, 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    const outcome = synthesizeApp({
+      extend: (fulfilment) => {
+        new sqs.Queue(fulfilment, 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+      },
     });
     // THEN
     expect(outcome.findings).toContainEqual({

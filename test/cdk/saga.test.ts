@@ -1,6 +1,8 @@
 import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -656,6 +658,55 @@ describe('Saga state machine', () => {
   it('needs no log metric filter to tell compensated runs from failures', () => {
     // THEN
     f.template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+  });
+});
+
+describe('Saga grantStartExecution', () => {
+  /** The statements of the starter role's policy. */
+  const starterStatements = (encrypted: boolean) => {
+    const stack = createStack();
+    const key = encrypted ? new kms.Key(stack, 'Key') : undefined;
+    const saga = new Saga(stack, 'Saga', { ...threeSteps(stack), encryptionKey: key });
+    const starter = new iam.Role(stack, 'Starter', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    saga.grantStartExecution(starter);
+    const [policy] = Object.values(
+      Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [stack.resolve(starter.roleName)] },
+      }),
+    );
+    return {
+      statements: policy?.Properties.PolicyDocument.Statement as Array<{
+        Action: unknown;
+        Resource: unknown;
+      }>,
+      machine: stack.resolve(saga.stateMachine.stateMachineArn),
+      key: key && stack.resolve(key.keyArn),
+    };
+  };
+
+  it('lets the grantee start executions, and nothing else, without a customer-managed key', () => {
+    // GIVEN / WHEN
+    const { statements, machine } = starterStatements(false);
+    // THEN
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: 'states:StartExecution', Resource: machine }),
+    ]);
+  });
+
+  // Step Functions encrypts the execution input with the key on the caller's behalf.
+  it('lets the grantee generate a data key and decrypt with the saga key it is encrypted with', () => {
+    // GIVEN / WHEN
+    const { statements, machine, key } = starterStatements(true);
+    // THEN
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'states:StartExecution', Resource: machine }),
+        expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: key }),
+      ]),
+    );
+    expect(statements).toHaveLength(2);
   });
 });
 

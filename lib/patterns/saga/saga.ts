@@ -1,5 +1,6 @@
 import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -138,6 +139,7 @@ export class Saga extends Construct {
   private readonly retry: SagaRetry;
   private readonly compensationRetry: SagaRetry;
   private readonly taskTimeout: Duration;
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: SagaProps) {
     super(scope, id);
@@ -145,6 +147,7 @@ export class Saga extends Construct {
     this.retry = props.retry ?? {};
     this.compensationRetry = { maxAttempts: 10, ...props.compensationRetry };
     this.taskTimeout = props.taskTimeout ?? Duration.seconds(30);
+    this.encryptionKey = props.encryptionKey;
     const outcomes = { completed: 'COMPLETED', compensated: 'COMPENSATED', ...props.outcomes };
 
     const compensationEntry = this.compensations(props, outcomes.compensated);
@@ -152,6 +155,16 @@ export class Saga extends Construct {
     ({ stateMachine: this.stateMachine, logGroup: this.logGroup } = this.machine(props, start));
     acknowledgeInvokeWildcards(this.stateMachine, sagaFunctions(props));
     ({ failed: this.failedAlarm, timedOut: this.timedOutAlarm } = this.alarms());
+  }
+
+  /**
+   * Lets `grantee` start executions. With a customer-managed key, StartExecution also needs
+   * kms:GenerateDataKey and kms:Decrypt on it (Step Functions encrypts the input for the caller),
+   * which `stateMachine.grantStartExecution` alone does not give.
+   */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return this.stateMachine.grantStartExecution(grantee);
   }
 
   /** A Lambda task with the saga's retry (backoff, full jitter, cap) and a timeout. */
