@@ -4,7 +4,7 @@ import cdkNag from 'cdk-nag';
 import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
 import { FaultInjection, faultPlanFromContext } from '../lib/shared/fault-injection.js';
 import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
-import { BENCH_STACK_ID, benchStackFromContext } from '../lib/stacks/bench-stack.js';
+import { benchStackFromContext } from '../lib/stacks/bench-stack.js';
 import { dataKeysFromContext } from '../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../lib/stacks/order-fulfilment-stack.js';
@@ -39,7 +39,7 @@ const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
 });
 
 // Benchmark deployments only (npm run bench, --context bench=true); absent from the default app.
-const bench = benchStackFromContext(app, { env, encryptionKey: keys?.keyFor(BENCH_STACK_ID) });
+const bench = benchStackFromContext(app, { env }, keys);
 
 for (const stack of [orderEvents, notifications, fulfilment, ...(bench ? [bench] : [])])
   acknowledgeNagFindings(stack);

@@ -13,7 +13,7 @@ import { ReliableQueue } from '../patterns/reliable-queue/index.js';
 import { serviceTable } from '../shared/tables.js';
 import { appFunctionProps, lambdaEntry } from './app-functions.js';
 import { contextFlag } from './context-flag.js';
-import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
+import { acknowledgeDataKeyGrants, type DataEncryptionProps, type DataKeysStack } from './data-keys-stack.js';
 import { appIdempotencyTable } from './stores.js';
 
 export interface BenchStackProps extends StackProps, DataEncryptionProps {}
@@ -90,11 +90,19 @@ export class BenchStack extends Stack {
   }
 }
 
-/** The benchmark stack when the app's context asks for it (`npm run bench` does); else none. */
-export function benchStackFromContext(app: App, props: BenchStackProps = {}): BenchStack | undefined {
+/**
+ * The benchmark stack when the app's context asks for it (`npm run bench` does); else none.
+ * With `keys`, it gets a key of its own, made only when the stack is.
+ */
+export function benchStackFromContext(
+  app: App,
+  props: StackProps = {},
+  keys?: DataKeysStack,
+): BenchStack | undefined {
   if (!contextFlag(app, BENCH_CONTEXT_KEY)) return undefined;
   return new BenchStack(app, BENCH_STACK_ID, {
     description: 'Order fulfilment reference: benchmark-only consumers (npm run bench); not for production.',
+    encryptionKey: keys?.keyFor(BENCH_STACK_ID),
     ...props,
   });
 }

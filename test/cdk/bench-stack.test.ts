@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import cdkNag from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,31 @@ describe('benchStackFromContext', () => {
     // THEN
     expect(stack).toBeUndefined();
     expect(app.node.tryFindChild(BENCH_STACK_ID)).toBeUndefined();
+  });
+
+  it('makes no key for the benchmark unless it adds the stack', () => {
+    // GIVEN an app with customer-managed keys and no bench context
+    const app = createApp();
+    const keys = new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV });
+    // WHEN
+    benchStackFromContext(app, { env: ENV }, keys);
+    // THEN
+    expect(keys.node.tryFindChild(BENCH_STACK_ID)).toBeUndefined();
+  });
+
+  it('gives the benchmark stack its own key when there are keys', () => {
+    // GIVEN
+    const app = createApp({ context: { bench: true, 'aws:cdk:bundling-stacks': [] } });
+    const keys = new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV });
+    // WHEN
+    const stack = benchStackFromContext(app, { env: ENV }, keys);
+    // THEN
+    const [table] = Object.values(
+      Template.fromStack(stack as BenchStack).findResources('AWS::DynamoDB::Table'),
+    );
+    expect(JSON.stringify(table?.Properties.SSESpecification.KMSMasterKeyId)).toContain(
+      keys.getLogicalId(keys.keyFor(BENCH_STACK_ID).node.defaultChild as CfnElement),
+    );
   });
 
   it('adds the benchmark stack when the context asks for it', () => {
