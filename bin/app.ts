@@ -3,7 +3,6 @@ import { App, Aspects, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { EmulatorCompatibility } from '../lib/emulator/emulator-compatibility.js';
 import { FaultInjection, faultPlanFromContext } from '../lib/shared/fault-injection.js';
-import { acknowledgeNagFindings } from '../lib/shared/nag-suppressions.js';
 import { benchStackFromContext } from '../lib/stacks/bench-stack.js';
 import { dataKeysFromContext } from '../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
@@ -22,7 +21,7 @@ const orderEvents = new OrderEventsStack(app, 'OrderEvents', {
   encryptionKey: keys?.keyFor('OrderEvents'),
   description: 'Order fulfilment reference: the orders event bus, its archive and content-based routes.',
 });
-const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
+new OrderNotificationsStack(app, 'OrderNotifications', {
   env,
   encryptionKey: keys?.keyFor('OrderNotifications'),
   bus: orderEvents.bus,
@@ -30,7 +29,7 @@ const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
     'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
 });
 
-const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
+new OrderFulfilmentStack(app, 'OrderFulfilment', {
   env,
   encryptionKey: keys?.keyFor('OrderFulfilment'),
   bus: orderEvents.bus,
@@ -39,10 +38,8 @@ const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
 });
 
 // Benchmark deployments only (npm run bench, --context bench=true); absent from the default app.
-const bench = benchStackFromContext(app, { env }, keys);
+benchStackFromContext(app, { env }, keys);
 
-for (const stack of [orderEvents, notifications, fulfilment, ...(bench ? [bench] : [])])
-  acknowledgeNagFindings(stack);
 // Synth fails on any finding that is not acknowledged with a reason.
 Validations.of(app).addPlugins(
   new cdkNag.AwsSolutionsChecks(app, { verbose: true }),

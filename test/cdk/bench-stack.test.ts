@@ -2,7 +2,6 @@ import { type CfnElement, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import cdkNag from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
 import {
   BENCH_STACK_ID,
   BENCH_VARIANTS,
@@ -102,7 +101,7 @@ describe('BenchStack under cdk-nag', () => {
     const encryptionKey = keyed
       ? new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV }).keyFor(BENCH_STACK_ID)
       : undefined;
-    acknowledgeNagFindings(new BenchStack(app, 'Benchmark', { env: ENV, encryptionKey }));
+    new BenchStack(app, 'Benchmark', { env: ENV, encryptionKey });
     const solutions = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
     Validations.of(app).addPlugins(solutions, new cdkNag.ServerlessChecks(app, { verbose: true }));
     return synthesizeWithValidation(app, solutions.name);

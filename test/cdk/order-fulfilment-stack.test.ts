@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorCompatibility } from '../../lib/emulator/emulator-compatibility.js';
 import type { IdempotencyTable } from '../../lib/patterns/idempotency-table/index.js';
 import type { QueueConsumer } from '../../lib/patterns/queue-consumer/index.js';
-import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
 import { DATA_KEYS_STACK_ID, DataKeysStack } from '../../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
@@ -477,8 +476,7 @@ interface AppOptions {
 }
 
 /**
- * The app as bin/app.ts builds it: the three stacks on the orders bus, the acknowledgements
- * and one cdk-nag pack (AwsSolutions unless told). Handlers are not bundled and CDK's built-in
+ * The app as bin/app.ts builds it: the three stacks on the orders bus and one cdk-nag pack (AwsSolutions unless told). Handlers are not bundled and CDK's built-in
  * template validation is off (no rule reads either).
  */
 function synthesizeApp(options: AppOptions = {}): SynthOutcome {
@@ -486,7 +484,7 @@ function synthesizeApp(options: AppOptions = {}): SynthOutcome {
   const keys = options.keys ? new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV }) : undefined;
   const keyed = (id: string) => ({ env: ENV, encryptionKey: keys?.keyFor(id) });
   const orderEvents = new OrderEventsStack(app, 'OrderEvents', keyed('OrderEvents'));
-  const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
+  new OrderNotificationsStack(app, 'OrderNotifications', {
     ...keyed('OrderNotifications'),
     bus: orderEvents.bus,
   });
@@ -495,7 +493,6 @@ function synthesizeApp(options: AppOptions = {}): SynthOutcome {
     bus: orderEvents.bus,
   });
   options.extend?.(fulfilment);
-  for (const stack of [orderEvents, notifications, fulfilment]) acknowledgeNagFindings(stack);
   const pack =
     options.pack === 'Serverless'
       ? new cdkNag.ServerlessChecks(app, { verbose: true })

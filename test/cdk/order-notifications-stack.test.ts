@@ -3,20 +3,17 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import cdkNag from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acknowledgeNagFindings } from '../../lib/shared/nag-suppressions.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
 import { createApp, ENV, type SynthOutcome, synthesizeWithValidation } from './support.js';
 
 /**
- * The app as bin/app.ts builds it: the stack, its acknowledgements and the AwsSolutions pack
- * (with CDK's built-in template validation on, as in `cdk synth`). `extend` adds to the stack
- * before the acknowledgements are applied.
+ * The app as bin/app.ts builds it: the stack and the AwsSolutions pack (with CDK's built-in
+ * template validation on, as in `cdk synth`). `extend` adds to the stack.
  */
 function synthesizeApp(extend?: (stack: OrderNotificationsStack) => void): SynthOutcome {
   const app = createApp({ builtinCloudFormationValidation: true });
   const stack = new OrderNotificationsStack(app, 'OrderNotifications', { env: ENV });
   extend?.(stack);
-  acknowledgeNagFindings(stack);
   const pack = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
   Validations.of(app).addPlugins(pack);
   return synthesizeWithValidation(app, pack.name);
