@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OpsView } from '../../lib/patterns/ops-view/index.js';
@@ -17,13 +18,16 @@ describe('OpsView', () => {
   let view: OpsView;
 
   beforeAll(() => {
-    // GIVEN a stack with a reliable queue (two alarms) and a function
+    // GIVEN a stack with a reliable queue (two alarms), a function and a state machine
     const stack = createStack();
     new ReliableQueue(stack, 'Orders');
     new lambda.Function(stack, 'Worker', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+    new sfn.StateMachine(stack, 'Checkout', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pay')),
     });
     // WHEN the view is added
     view = new OpsView(stack, 'Operations');
@@ -57,7 +61,7 @@ describe('OpsView', () => {
     });
   });
 
-  it('draws a dashboard with queue, dead-letter, Lambda and alarm widgets', () => {
+  it('draws a dashboard with queue, dead-letter, Lambda, state machine and alarm widgets', () => {
     // THEN
     expect(widgetTitles(template)).toEqual([
       'Queue depth (visible)',
@@ -65,8 +69,26 @@ describe('OpsView', () => {
       'Dead-letter depth',
       'Lambda errors',
       'Lambda throttles',
+      'Checkout: outcomes',
       'Alarms',
     ]);
+  });
+
+  it('graphs the state machine’s succeeded, failed and timed-out executions', () => {
+    // THEN
+    const machine = `<${logicalId(template, 'AWS::StepFunctions::StateMachine', (id) => id.startsWith('Checkout'))}>`;
+    expect(metricsOf(template, 'Checkout: outcomes')).toEqual([
+      ['AWS/States', 'ExecutionsSucceeded', 'StateMachineArn', machine],
+      ['AWS/States', 'ExecutionsFailed', 'StateMachineArn', machine],
+      ['AWS/States', 'ExecutionsTimedOut', 'StateMachineArn', machine],
+    ]);
+  });
+
+  it('shows the state of every alarm of the stack', () => {
+    // THEN
+    const widget = dashboardBody(template).widgets.find((w) => w.properties.title === 'Alarms');
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) => `<${id}.Arn>`);
+    expect((widget?.properties.alarms as string[]).sort()).toEqual(alarms.sort());
   });
 
   it('graphs the work queue’s depth and age, and the dead-letter queue’s depth, by their names', () => {

@@ -150,16 +150,50 @@ describe('OrderNotificationsStack', () => {
       4,
     );
   });
+});
 
-  it('synthesizes with the high-throughput profile', () => {
-    // GIVEN / WHEN / THEN: the stack's own queue and timeout settings must fit either profile
-    expect(
-      () =>
-        new OrderNotificationsStack(createApp(), 'OrderNotifications', {
-          env: ENV,
-          profile: 'high-throughput',
-        }),
-    ).not.toThrow();
+describe('OrderNotificationsStack with the high-throughput profile', () => {
+  let stack: OrderNotificationsStack;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN (construction alone proves the stack's queue and timeout settings fit it)
+    const app = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    stack = new OrderNotificationsStack(app, 'OrderNotifications', { env: ENV, profile: 'high-throughput' });
+    template = Template.fromStack(stack);
+  });
+
+  /** The event source mapping that reads a queue of the stack. */
+  const mappingOf = (name: keyof OrderNotificationsStack['queues']) => {
+    const arn = stack.resolve(stack.queues[name].queue.queueArn);
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(arn),
+    );
+    expect(mappings).toHaveLength(1);
+    return mappings[0]?.Properties as Record<string, unknown>;
+  };
+
+  it.each(['email', 'loyalty', 'analytics'] as const)(
+    'has the %s consumer take up to 100 messages gathered for up to 2 s, 50 invocations at once',
+    (name) => {
+      // THEN
+      expect(mappingOf(name)).toMatchObject({
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 2,
+        ScalingConfig: { MaximumConcurrency: 50 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    },
+  );
+
+  it('has the FIFO status consumer take 10 messages without a batching window, 50 invocations at once', () => {
+    // THEN FIFO sources take at most 10 and no window
+    const mapping = mappingOf('status');
+    expect(mapping).toMatchObject({
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 50 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(mapping.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
   });
 });
 
