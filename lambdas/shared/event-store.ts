@@ -95,7 +95,7 @@ export interface Append<E> {
 
 type Client = Pick<DynamoDBDocumentClient, 'send'>;
 
-export class EventStore<E, S> {
+export class EventStoreClient<E, S> {
   readonly #snapshotEvery: number;
   readonly #now: () => string;
   readonly #newId: () => string;
@@ -260,7 +260,7 @@ function isConflict(error: TransactionCanceledException): boolean {
  * `maxAttempts` times. `decide` returns nothing when there is nothing to append (a repeat).
  */
 export async function appendWithRetry<E, S>(
-  store: EventStore<E, S>,
+  store: EventStoreClient<E, S>,
   aggregateId: string,
   decide: (loaded: Loaded<E, S>) => { events: readonly E[]; outbox?: readonly unknown[] } | undefined,
   { maxAttempts = 5 }: { maxAttempts?: number } = {},

@@ -46,6 +46,14 @@ new EventSchemaRegistry(stack, 'Schemas', { schemas: [{ name: 'shop@OrderPlaced'
       'AWS::EventSchemas::Schema',
     ],
   },
+  'event-store': {
+    imports: ['EventStore'],
+    app: `
+const store = new EventStore(stack, 'Orders');
+store.grantAppend(new iam.Role(stack, 'Writer', { assumedBy: new iam.AccountRootPrincipal() }));
+`,
+    resources: ['AWS::DynamoDB::Table', 'AWS::IAM::Policy'],
+  },
   'fan-out-topic': {
     imports: ['FanOutTopic'],
     app: `

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import {
   appendWithRetry,
   ConcurrencyError,
-  EventStore,
+  EventStoreClient,
   snapshotKey,
   TransactionTooLargeError,
 } from '../../../lambdas/shared/event-store.js';
@@ -24,7 +24,7 @@ const add = (amount: number): Added => ({ type: 'Added', amount });
 function store(snapshotEvery = 0) {
   const table = new FakeEventTable();
   let n = 0;
-  const events = new EventStore(table, {
+  const events = new EventStoreClient(table, {
     tableName: 'events',
     schema: Added,
     fold,
@@ -35,7 +35,7 @@ function store(snapshotEvery = 0) {
   return { table, events };
 }
 
-describe('EventStore', () => {
+describe('EventStoreClient', () => {
   it('appends several events in one transaction at consecutive versions, the outbox on the last', async () => {
     const { table, events } = store();
     const version = await events.append({
