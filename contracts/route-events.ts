@@ -12,6 +12,8 @@ import {
 
 /** Sales channels of partners start with this; the rest of the channel names the partner. */
 export const PARTNER_CHANNEL_PREFIX = 'partner-';
+/** The channel of synthetic test traffic: no analytics fact and no customer e-mail for it. */
+export const TEST_TRAFFIC_CHANNEL = 'test';
 /** SKUs of gift articles end with this. */
 export const GIFT_SKU_SUFFIX = '-GIFT';
 

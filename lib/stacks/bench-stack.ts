@@ -14,6 +14,7 @@ import { serviceTable } from '../shared/tables.js';
 import { appFunctionProps, lambdaEntry } from './app-functions.js';
 import { contextFlag } from './context-flag.js';
 import { acknowledgeDataKeyGrants, type DataEncryptionProps, type DataKeysStack } from './data-keys-stack.js';
+import { capitalise } from './output-keys.js';
 import { appIdempotencyTable } from './stores.js';
 
 export interface BenchStackProps extends StackProps, DataEncryptionProps {}
@@ -107,8 +108,4 @@ export function benchStackFromContext(
   });
 }
 
-const pascal = (s: string) =>
-  s
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
+const pascal = (s: string) => s.split('-').map(capitalise).join('');

@@ -15,6 +15,7 @@ import { serviceTable } from '../shared/tables.js';
 import { appFunctionProps, lambdaEntry } from './app-functions.js';
 import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
 import { ORDER_ROUTES } from './order-routes.js';
+import { outputKey } from './output-keys.js';
 import { appIdempotencyTable } from './stores.js';
 
 export interface OrderEventsStackProps extends StackProps, DataEncryptionProps {
@@ -163,11 +164,12 @@ export class OrderEventsStack extends Stack {
     new CfnOutput(this, 'RouteEffectsTableName', { value: this.effects.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: this.idempotency.table.tableName });
     for (const name of ROUTE_QUEUES) {
-      const capital = name.charAt(0).toUpperCase() + name.slice(1);
-      new CfnOutput(this, `${capital}QueueUrl`, { value: this.queues[name].queue.queueUrl });
-      new CfnOutput(this, `${capital}DlqUrl`, { value: this.queues[name].deadLetterQueue.queueUrl });
-      new CfnOutput(this, `${capital}FunctionName`, { value: this.consumers[name].function.functionName });
-      new CfnOutput(this, `${capital}LogGroupName`, {
+      new CfnOutput(this, outputKey(name, 'QueueUrl'), { value: this.queues[name].queue.queueUrl });
+      new CfnOutput(this, outputKey(name, 'DlqUrl'), { value: this.queues[name].deadLetterQueue.queueUrl });
+      new CfnOutput(this, outputKey(name, 'FunctionName'), {
+        value: this.consumers[name].function.functionName,
+      });
+      new CfnOutput(this, outputKey(name, 'LogGroupName'), {
         value: this.consumers[name].function.logGroup.logGroupName,
       });
     }

@@ -15,6 +15,7 @@ import { serviceTable } from '../shared/tables.js';
 import { appFunctionProps, lambdaEntry } from './app-functions.js';
 import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
 import { ORDER_ROUTES } from './order-routes.js';
+import { capitalise } from './output-keys.js';
 import { appIdempotencyTable } from './stores.js';
 
 export interface OrderFulfilmentStackProps extends StackProps, DataEncryptionProps {
@@ -63,7 +64,7 @@ export class OrderFulfilmentStack extends Stack {
     this.table = serviceTable(this, 'Fulfilment', encryptionKey);
 
     const fn = (task: Task) => {
-      const f = new NodeFunction(this, `${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
+      const f = new NodeFunction(this, capitalise(task), {
         ...appFunctionProps(encryptionKey),
         entry: lambdaEntry('fulfilment'),
         handler: task,

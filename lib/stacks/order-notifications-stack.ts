@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ORDER_CANCELLED_DETAIL_TYPE } from '../../contracts/events/order-cancelled.js';
 import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../contracts/events/order-confirmed.js';
+import { TEST_TRAFFIC_CHANNEL } from '../../contracts/route-events.js';
 import { EventRoute } from '../patterns/event-router/index.js';
 import { FanOutTopic } from '../patterns/fan-out-topic/index.js';
 import type { IdempotencyTable } from '../patterns/idempotency-table/index.js';
@@ -15,12 +16,11 @@ import { serviceTable } from '../shared/tables.js';
 import { appFunctionProps, lambdaEntry } from './app-functions.js';
 import { acknowledgeDataKeyGrants, type DataEncryptionProps } from './data-keys-stack.js';
 import { ORDER_ROUTES } from './order-routes.js';
+import { outputKey } from './output-keys.js';
 import { appIdempotencyTable } from './stores.js';
 
 /** Orders at or above this total earn loyalty points (a numeric filter on the body). */
 export const LOYALTY_MIN_TOTAL = 100;
-/** Orders from this channel are test traffic: no customer email (an anything-but filter). */
-export const TEST_CHANNEL = 'test';
 
 export interface OrderNotificationsStackProps extends StackProps, DataEncryptionProps {
   /**
@@ -89,7 +89,7 @@ export class OrderNotificationsStack extends Stack {
         detail: sns.FilterOrPolicy.policy({
           data: sns.FilterOrPolicy.policy({
             channel: sns.FilterOrPolicy.filter(
-              sns.SubscriptionFilter.stringFilter({ denylist: [TEST_CHANNEL] }),
+              sns.SubscriptionFilter.stringFilter({ denylist: [TEST_TRAFFIC_CHANNEL] }),
             ),
           }),
         }),
@@ -151,14 +151,12 @@ export class OrderNotificationsStack extends Stack {
       value: this.statusStream.deliveryDeadLetterQueue.queueUrl,
     });
     for (const [name, q] of Object.entries(this.queues)) {
-      new CfnOutput(this, `${capitalise(name)}QueueUrl`, { value: q.queue.queueUrl });
-      new CfnOutput(this, `${capitalise(name)}DlqUrl`, { value: q.deadLetterQueue.queueUrl });
+      new CfnOutput(this, outputKey(name, 'QueueUrl'), { value: q.queue.queueUrl });
+      new CfnOutput(this, outputKey(name, 'DlqUrl'), { value: q.deadLetterQueue.queueUrl });
     }
     for (const [name, c] of Object.entries(this.consumers)) {
-      new CfnOutput(this, `${capitalise(name)}FunctionName`, { value: c.function.functionName });
-      new CfnOutput(this, `${capitalise(name)}LogGroupName`, { value: c.function.logGroup.logGroupName });
+      new CfnOutput(this, outputKey(name, 'FunctionName'), { value: c.function.functionName });
+      new CfnOutput(this, outputKey(name, 'LogGroupName'), { value: c.function.logGroup.logGroupName });
     }
   }
 }
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -3,16 +3,19 @@ import { ORDER_CANCELLED_DETAIL_TYPE } from '../../contracts/events/order-cancel
 import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../contracts/events/order-confirmed.js';
 import { ORDER_PLACED_DETAIL_TYPE } from '../../contracts/events/order-placed.js';
 import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
-import { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX } from '../../contracts/route-events.js';
+import {
+  GIFT_SKU_SUFFIX,
+  PARTNER_CHANNEL_PREFIX,
+  TEST_TRAFFIC_CHANNEL,
+} from '../../contracts/route-events.js';
 
 // What a partner channel and a gift SKU are belongs to the route consumers; the rules use the same.
-export { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX };
+export { GIFT_SKU_SUFFIX, PARTNER_CHANNEL_PREFIX, TEST_TRAFFIC_CHANNEL };
 
 /** Orders at or above this total always go to fraud review. */
 export const FRAUD_REVIEW_TOTAL = 1000;
 /** New customers' orders above this (and below FRAUD_REVIEW_TOTAL) go to fraud review too. */
 export const FRAUD_REVIEW_NEW_CUSTOMER_TOTAL = 500;
-export const TEST_TRAFFIC_CHANNEL = 'test';
 
 const orderPlaced = { source: [ORDERS_SOURCE], detailType: [ORDER_PLACED_DETAIL_TYPE] };
 

@@ -31,6 +31,7 @@ import { executionArn, executionName } from '../../lambdas/saga-starter/start-sa
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
 import { EventPublisher } from '../../lambdas/shared/publisher.js';
 import { ROUTE_QUEUES, type RouteQueueName } from '../../lib/stacks/order-events-stack.js';
+import { outputKey } from '../../lib/stacks/output-keys.js';
 import { type QueueDepth, queueDepth } from '../dead-letters/dead-letters.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
 import { readOutputs } from './stack-outputs.js';
@@ -206,7 +207,7 @@ export class AppClient {
 
   /** An output of a bus route: `QueueUrl`, `DlqUrl`, `FunctionName` or `LogGroupName`. */
   private routeOutput(name: RouteQueueName, what: string): string {
-    return this.busOutput(`${name.charAt(0).toUpperCase()}${name.slice(1)}${what}`);
+    return this.busOutput(outputKey(name, what));
   }
 
   routeQueueUrl(name: RouteQueueName): string {

@@ -1,8 +1,9 @@
 import type * as z from 'zod/mini';
+import { TEST_TRAFFIC_CHANNEL } from '../../../contracts/route-events.js';
 import { cancelOrder, confirmOrder, orderConfirmed, orderStatusChanged } from '../../../contracts/samples.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../../lambdas/shared/dead-letter.js';
 import type { PublishRequest } from '../../../lambdas/shared/publisher.js';
-import { LOYALTY_MIN_TOTAL, TEST_CHANNEL } from '../../../lib/stacks/order-notifications-stack.js';
+import { LOYALTY_MIN_TOTAL } from '../../../lib/stacks/order-notifications-stack.js';
 import { type AppClient, type Effect, QUEUE_NAMES } from '../../shared/app-client.js';
 import { progress } from '../../shared/progress.js';
 import { settled, waitFor } from '../../shared/wait.js';
@@ -24,8 +25,8 @@ function outcomes({ id }: DemoRun): Array<{ label: string; request: PublishReque
       request: cancelOrder({ orderId: id('1003'), total: 310 }),
     },
     {
-      label: `confirmed, ${TEST_CHANNEL} channel, 999 EUR`,
-      request: confirmOrder({ orderId: id('1004'), total: 999, channel: TEST_CHANNEL }),
+      label: `confirmed, ${TEST_TRAFFIC_CHANNEL} channel, 999 EUR`,
+      request: confirmOrder({ orderId: id('1004'), total: 999, channel: TEST_TRAFFIC_CHANNEL }),
     },
   ];
 }
@@ -95,7 +96,7 @@ export async function fanOutScene(app: AppClient, demo: DemoRun): Promise<void> 
   console.log('\nWhich consumer got which outcome (SNS filter policies on the message body):');
   printTable(rows);
   console.log(
-    `  (email skips the ${TEST_CHANNEL} channel; loyalty takes confirmed orders of ${LOYALTY_MIN_TOTAL} or more; analytics takes all)`,
+    `  (email skips the ${TEST_TRAFFIC_CHANNEL} channel; loyalty takes confirmed orders of ${LOYALTY_MIN_TOTAL} or more; analytics takes all)`,
   );
 
   const dup = await app.effectCounts(firstId);
