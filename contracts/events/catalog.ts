@@ -29,6 +29,26 @@ import {
   OrderStatusChangedSchema,
 } from './order-status-changed.js';
 
+/**
+ * How an integration event informs: with the state a consumer needs (event-carried state
+ * transfer, so it never calls back), or only that something happened (a notification).
+ */
+export type EventStyle = 'event-carried state transfer' | 'notification';
+
+/** Where an integration event travels. */
+export type EventChannel = 'orders-bus' | 'outcomes-topic' | 'status-stream';
+
+/** What the catalog says about an event, beyond its schema. */
+export interface EventLabels {
+  /** Integration events cross service boundaries; domain events stay in their service's store. */
+  readonly scope: 'integration';
+  readonly style: EventStyle;
+  /** One of the fulfilment saga's own events: it starts it or tells its outcome. */
+  readonly workflow: boolean;
+  readonly channels: readonly EventChannel[];
+  readonly summary: string;
+}
+
 /** One published event contract: where it comes from, its name and version, and its schemas. */
 export interface EventContract<
   TData extends z.ZodMiniType = z.ZodMiniType,
@@ -41,6 +61,7 @@ export interface EventContract<
   readonly data: TData;
   /** The whole event as consumers parse it. */
   readonly event: TEvent;
+  readonly labels: EventLabels;
 }
 
 function contract<TData extends z.ZodMiniType, TEvent extends z.ZodMiniType>(
@@ -49,8 +70,9 @@ function contract<TData extends z.ZodMiniType, TEvent extends z.ZodMiniType>(
   version: string,
   data: TData,
   event: TEvent,
+  labels: Omit<EventLabels, 'scope'>,
 ): EventContract<TData, TEvent> {
-  return { source, detailType, version, data, event };
+  return { source, detailType, version, data, event, labels: { scope: 'integration', ...labels } };
 }
 
 export const OrderPlacedContract = contract(
@@ -59,6 +81,13 @@ export const OrderPlacedContract = contract(
   ORDER_PLACED_VERSION,
   OrderPlacedDataSchema,
   OrderPlacedSchema,
+  {
+    style: 'event-carried state transfer',
+    workflow: true,
+    channels: ['orders-bus'],
+    summary:
+      'A customer placed an order. Starts the fulfilment saga and carries all that fraud review, partner channels and analytics route on.',
+  },
 );
 export const OrderConfirmedContract = contract(
   ORDER_CONFIRMED_SOURCE,
@@ -66,6 +95,12 @@ export const OrderConfirmedContract = contract(
   ORDER_CONFIRMED_VERSION,
   OrderConfirmedDataSchema,
   OrderConfirmedSchema,
+  {
+    style: 'event-carried state transfer',
+    workflow: true,
+    channels: ['orders-bus', 'outcomes-topic'],
+    summary: 'The saga fulfilled the order: stock reserved, payment authorized, shipment created.',
+  },
 );
 export const OrderCancelledContract = contract(
   ORDER_CANCELLED_SOURCE,
@@ -73,6 +108,12 @@ export const OrderCancelledContract = contract(
   ORDER_CANCELLED_VERSION,
   OrderCancelledDataSchema,
   OrderCancelledSchema,
+  {
+    style: 'event-carried state transfer',
+    workflow: true,
+    channels: ['orders-bus', 'outcomes-topic'],
+    summary: 'The saga gave the order up after its compensations; the reason says why.',
+  },
 );
 export const OrderStatusChangedContract = contract(
   ORDER_STATUS_CHANGED_SOURCE,
@@ -80,6 +121,13 @@ export const OrderStatusChangedContract = contract(
   ORDER_STATUS_CHANGED_VERSION,
   OrderStatusChangedDataSchema,
   OrderStatusChangedSchema,
+  {
+    style: 'notification',
+    workflow: false,
+    channels: ['status-stream'],
+    summary:
+      'An order moved to a new status; ordered per order (FIFO, message group = orderId), sequence-numbered.',
+  },
 );
 
 /** Every event contract of the system: JSON Schema generation, registry and fixture gate read this. */

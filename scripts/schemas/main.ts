@@ -3,9 +3,10 @@ import { schemaDrift, schemaProblem, writeSchemas } from './schemas.js';
 
 const USAGE = `Usage: npm run schemas [-- --check]
 
-Writes schemas/<DetailType>.v<version>.json, the JSON Schema of every event in
-contracts/events/catalog.ts. With --check, writes nothing and exits 1 if a committed file
-is stale, missing or left over.`;
+Writes what the event contracts generate: schemas/<DetailType>.v<version>.json (the JSON
+Schema of every event in contracts/events/catalog.ts), docs/events.md (every event with its
+kind, from both catalogs) and docs/asyncapi.yaml (AsyncAPI 3: channels and message schemas).
+With --check, writes nothing and exits 1 if a generated file is stale, missing or left over.`;
 
 runMain(async () => {
   const args = process.argv.slice(2);
@@ -20,11 +21,11 @@ runMain(async () => {
   if (args.includes('--check')) {
     const problem = schemaProblem(drift);
     if (problem) fail(problem);
-    progress.ok(`schemas/ matches the ${drift.contracts} event contracts`);
+    progress.ok(`the ${drift.files} generated files match the event contracts`);
     return;
   }
   writeSchemas(drift);
   progress.ok(
-    `schemas/: ${drift.stale.length} written, ${drift.leftOver.length} removed, ${drift.contracts - drift.stale.length} unchanged`,
+    `${drift.stale.length} written, ${drift.leftOver.length} removed, ${drift.files - drift.stale.length} unchanged`,
   );
 });

@@ -11,9 +11,9 @@ import { run } from '../shared/run.js';
 
 const USAGE = `Usage: npm test [-- --no-integration] [--no-chaos]
 
-Type-checks, lints and checks that schemas/ matches the event contracts; runs the unit and CDK
-tests (the CDK tests also run cfn-lint on every template, event-ruler on the routing cases, and
-fail on stale generated docs); then starts (or reuses) the local emulator, deploys the app, runs
+Type-checks, lints and checks that schemas/, docs/events.md and docs/asyncapi.yaml match the
+event contracts; runs the unit and CDK tests (the CDK tests also run cfn-lint on every
+template, event-ruler on the routing cases, and fail on other stale generated docs); then starts (or reuses) the local emulator, deploys the app, runs
 the integration tests and a chaos run (200 orders, 10% faults, 5% duplicates, 2% malformed)
 against it, and stops the emulator it started.
   --no-integration   stop after the unit and CDK tests (no emulator)
@@ -85,11 +85,13 @@ async function main(): Promise<void> {
   progress.step('Linting (biome check)');
   await run(bin('biome'), ['check', ROOT]).catch(() => problems.push('lint findings'));
 
-  progress.step('Checking that schemas/ matches the event contracts');
+  progress.step(
+    'Checking that the generated event docs (schemas/, docs/events.md, docs/asyncapi.yaml) match the contracts',
+  );
   const stale = schemaProblem();
   if (stale) {
     progress.warn(stale);
-    problems.push('stale schemas/');
+    problems.push('stale generated event docs');
   }
 
   progress.step('Unit and CDK tests');
