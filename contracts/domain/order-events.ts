@@ -14,11 +14,18 @@ import { SagaOrderSchema } from '../saga-state.js';
 const domainEvent = <T extends string, D extends z.ZodMiniType>(type: T, data: D) =>
   z.object({ type: z.literal(type), data });
 
+/** The integration event that started a flow: what the events it causes carry as causation. */
+const CauseSchema = z.object({ eventId: idSchema('eventId'), correlationId: idSchema('correlationId') });
+
 const StockLineSchema = z.object({ sku: idSchema('sku'), quantity: z.number().check(z.int(), z.positive()) });
 
 export const OrderDomainEventSchema = z.discriminatedUnion('type', [
-  /** The order entered fulfilment, as the saga carries it (a payment token reference, never a token). */
-  domainEvent('OrderPlaced', SagaOrderSchema),
+  /**
+   * The order entered fulfilment, as the saga carries it (a payment token reference, never a
+   * token), with the OrderPlaced integration event that caused it: the outcome events the
+   * outbox writes later name it as their cause.
+   */
+  domainEvent('OrderPlaced', z.object({ order: SagaOrderSchema, cause: CauseSchema })),
   domainEvent('StockReserved', z.object({ lines: z.array(StockLineSchema).check(z.minLength(1)) })),
   domainEvent('StockRefused', z.object({ reason: z.literal('OUT_OF_STOCK') })),
   /** Compensation of StockReserved. */

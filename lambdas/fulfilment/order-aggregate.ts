@@ -19,6 +19,8 @@ export interface OrderState {
   /** Events applied so far; the version of the last one. */
   readonly version: number;
   readonly order?: SagaOrder;
+  /** The OrderPlaced integration event the order's outcome events name as their cause. */
+  readonly cause?: { readonly eventId: string; readonly correlationId: string };
   readonly stock: StepState;
   readonly reservedLines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
   readonly payment: StepState;
@@ -60,7 +62,7 @@ export function applyOrderEvent(state: OrderState, event: OrderDomainEvent): Ord
   switch (event.type) {
     case 'OrderPlaced':
       if (state.order) refuse('the order was placed already');
-      return { ...next, order: event.data };
+      return { ...next, order: event.data.order, cause: event.data.cause };
     case 'StockReserved':
       from(state.stock, 'NONE');
       return { ...next, stock: 'DONE', reservedLines: event.data.lines };

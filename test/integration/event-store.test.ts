@@ -31,7 +31,10 @@ const store = (snapshotEvery = 0) =>
   });
 
 const { paymentToken: _, ...order } = orderPlacedData();
-const placed = (orderId: string): OrderDomainEvent => ({ type: 'OrderPlaced', data: { ...order, orderId } });
+const placed = (orderId: string): OrderDomainEvent => ({
+  type: 'OrderPlaced',
+  data: { order: { ...order, orderId }, cause: { eventId: `placed-${orderId}`, correlationId: orderId } },
+});
 
 beforeAll(async () => {
   await dynamo.send(

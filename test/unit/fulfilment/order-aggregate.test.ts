@@ -5,7 +5,13 @@ import { orderPlacedData } from '../../../contracts/samples.js';
 import { foldOrder, InvalidTransitionError } from '../../../lambdas/fulfilment/order-aggregate.js';
 
 const { paymentToken: _, ...order } = orderPlacedData({ orderId: 'ord-1' });
-const placed: OrderDomainEvent = { type: 'OrderPlaced', data: { ...order, paymentTokenRef: 'ref-1' } };
+const placed: OrderDomainEvent = {
+  type: 'OrderPlaced',
+  data: {
+    order: { ...order, paymentTokenRef: 'ref-1' },
+    cause: { eventId: 'evt-placed', correlationId: 'corr-1' },
+  },
+};
 const reserved: OrderDomainEvent = { type: 'StockReserved', data: { lines: [{ sku: 'MUG', quantity: 2 }] } };
 const authorized: OrderDomainEvent = { type: 'PaymentAuthorized', data: { amount: 120, currency: 'EUR' } };
 const shipped: OrderDomainEvent = { type: 'ShipmentCreated', data: { country: 'DE' } };
@@ -80,10 +86,14 @@ describe('the Order aggregate', () => {
   it('has a schema that never stores a payment token, only its reference', () => {
     const withToken = {
       type: 'OrderPlaced',
-      data: { ...order, paymentTokenRef: 'ref-1', paymentToken: 'tok_visa' },
+      data: {
+        order: { ...order, paymentTokenRef: 'ref-1', paymentToken: 'tok_visa' },
+        cause: { eventId: 'e', correlationId: 'c' },
+      },
     };
     const parsed = OrderDomainEventSchema.parse(withToken);
-    expect(parsed.data).toHaveProperty('paymentTokenRef', 'ref-1');
-    expect(parsed.data).not.toHaveProperty('paymentToken');
+    if (parsed.type !== 'OrderPlaced') throw new Error('not an OrderPlaced');
+    expect(parsed.data.order).toHaveProperty('paymentTokenRef', 'ref-1');
+    expect(parsed.data.order).not.toHaveProperty('paymentToken');
   });
 });
