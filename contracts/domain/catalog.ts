@@ -51,6 +51,10 @@ export const DOMAIN_EVENT_CATALOG: readonly DomainEventEntry[] = [
   entry('ShipmentCreated', 'A carrier will ship the order.', { status: 'SHIPPED' }),
   entry('ShipmentRefused', 'No carrier ships to the address.'),
   entry('ShipmentCancelled', 'The shipment was cancelled (or barred).', { compensates: 'ShipmentCreated' }),
+  entry(
+    'ConfirmationBarred',
+    'ConfirmOrder faulted for good before it landed: no confirmation may land later.',
+  ),
   entry('OrderConfirmed', 'Fulfilment is complete.', { outbox: ['OrderConfirmed'] }),
   entry('OrderCancelled', 'The saga gave the order up after its compensations, with the step and reason.', {
     outbox: ['OrderCancelled'],

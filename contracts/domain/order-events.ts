@@ -38,6 +38,8 @@ export const OrderDomainEventSchema = z.discriminatedUnion('type', [
   domainEvent('ShipmentRefused', z.object({ reason: z.literal('SHIPPING_UNAVAILABLE') })),
   /** Compensation of ShipmentCreated. */
   domainEvent('ShipmentCancelled', z.object({})),
+  /** ConfirmOrder faulted for good and had not landed: a late confirmation must now fail. */
+  domainEvent('ConfirmationBarred', z.object({})),
   domainEvent('OrderConfirmed', z.object({})),
   /** The saga gave the order up: the step that failed and why, after its compensations. */
   domainEvent(

@@ -23,6 +23,31 @@ export const fulfilmentKeys = {
   }),
 };
 
+/** The transaction item that takes a line's units from its SKU's stock, if enough are available. */
+export const takeStock = (tableName: string, line: { sku: string; quantity: number; initial: number }) => ({
+  Update: {
+    TableName: tableName,
+    Key: fulfilmentKeys.stock(line.sku),
+    UpdateExpression: 'SET available = if_not_exists(available, :initial) - :q ADD reserved :q',
+    // A SKU seen for the first time starts with its initial stock.
+    ConditionExpression:
+      line.initial >= line.quantity
+        ? 'attribute_not_exists(available) OR available >= :q'
+        : 'available >= :q',
+    ExpressionAttributeValues: { ':initial': line.initial, ':q': line.quantity },
+  },
+});
+
+/** The transaction item that puts a line's reserved units back. */
+export const giveBackStock = (tableName: string, line: { sku: string; quantity: number }) => ({
+  Update: {
+    TableName: tableName,
+    Key: fulfilmentKeys.stock(line.sku),
+    UpdateExpression: 'ADD available :q, reserved :minus',
+    ExpressionAttributeValues: { ':q': line.quantity, ':minus': -line.quantity },
+  },
+});
+
 /**
  * A write refused by its condition (the state is not what the step expects), as opposed to a
  * conflict with a concurrent transaction or throttling, which are faults worth retrying.
@@ -63,19 +88,7 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
       await documentClient().send(
         new TransactWriteCommand({
           TransactItems: [
-            ...lines.map((line) => ({
-              Update: {
-                TableName: this.tableName,
-                Key: fulfilmentKeys.stock(line.sku),
-                UpdateExpression: 'SET available = if_not_exists(available, :initial) - :q ADD reserved :q',
-                // A SKU seen for the first time starts with its initial stock.
-                ConditionExpression:
-                  line.initial >= line.quantity
-                    ? 'attribute_not_exists(available) OR available >= :q'
-                    : 'available >= :q',
-                ExpressionAttributeValues: { ':initial': line.initial, ':q': line.quantity },
-              },
-            })),
+            ...lines.map((line) => takeStock(this.tableName, line)),
             {
               Put: {
                 TableName: this.tableName,
@@ -116,14 +129,7 @@ export class DynamoDbFulfilmentStore implements FulfilmentStore {
       await documentClient().send(
         new TransactWriteCommand({
           TransactItems: [
-            ...lines.map((line) => ({
-              Update: {
-                TableName: this.tableName,
-                Key: fulfilmentKeys.stock(line.sku),
-                UpdateExpression: 'ADD available :q, reserved :minus',
-                ExpressionAttributeValues: { ':q': line.quantity, ':minus': -line.quantity },
-              },
-            })),
+            ...lines.map((line) => giveBackStock(this.tableName, line)),
             {
               Update: {
                 TableName: this.tableName,

@@ -25,6 +25,8 @@ export interface OrderState {
   readonly reservedLines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
   readonly payment: StepState;
   readonly shipment: StepState;
+  /** The confirmation was barred (ConfirmOrder faulted for good before it landed). */
+  readonly confirmationBarred: boolean;
   readonly outcome?: OrderOutcome;
 }
 
@@ -46,6 +48,7 @@ export const initialOrder = (orderId: string): OrderState => ({
   reservedLines: [],
   payment: 'NONE',
   shipment: 'NONE',
+  confirmationBarred: false,
 });
 
 /** The state after one more event; throws InvalidTransitionError when it cannot follow. */
@@ -92,7 +95,11 @@ export function applyOrderEvent(state: OrderState, event: OrderDomainEvent): Ord
     case 'ShipmentCancelled':
       from(state.shipment, 'NONE', 'DONE');
       return { ...next, shipment: 'UNDONE' };
+    case 'ConfirmationBarred':
+      if (state.confirmationBarred) refuse('the confirmation is barred already');
+      return { ...next, confirmationBarred: true };
     case 'OrderConfirmed':
+      if (state.confirmationBarred) refuse('the confirmation is barred');
       if (state.stock !== 'DONE' || state.payment !== 'DONE' || state.shipment !== 'DONE')
         refuse('stock, payment and shipment are not all done');
       return { ...next, outcome: { status: 'CONFIRMED' } };

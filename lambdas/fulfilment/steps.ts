@@ -10,6 +10,7 @@ import {
 import { TransientError } from '../shared/errors.js';
 import type { EventPublisher, PublishedEvent } from '../shared/publisher.js';
 import type { FulfilmentStore } from './fulfilment-store.js';
+import { outcomeData } from './order-outbox.js';
 import type { PaymentTokenVault } from './payment-token-vault.js';
 import {
   FLAKY_FAILURES,
@@ -81,16 +82,6 @@ export async function settleOrder({ order }: SagaInput, store: FulfilmentStore):
     : { outcome: 'ABANDONED', reason: 'TECHNICAL_FAILURE' };
 }
 
-/** What both outcome events carry over from the order. */
-const outcomeData = ({ order }: SagaInput) => ({
-  orderId: order.orderId,
-  customerId: order.customerId,
-  customerEmail: order.customerEmail,
-  total: order.total,
-  currency: order.currency,
-  channel: order.channel,
-});
-
 const cause = (state: SagaInput) => ({
   eventId: state.metadata.eventId,
   correlationId: state.metadata.correlationId,
@@ -107,7 +98,7 @@ export async function publishConfirmed(
       contract: OrderConfirmedContract,
       idempotencyKey: `${order.orderId}:confirmed`,
       cause: cause(state),
-      data: { ...outcomeData(state), itemCount: order.items.reduce((n, l) => n + l.quantity, 0) },
+      data: { ...outcomeData(state.order), itemCount: order.items.reduce((n, l) => n + l.quantity, 0) },
     },
   ]);
 }
@@ -124,7 +115,7 @@ export async function publishCancelled(
       contract: OrderCancelledContract,
       idempotencyKey: `${order.orderId}:cancelled`,
       cause: cause(state),
-      data: { ...outcomeData(state), reason: reason.success ? reason.data : 'TECHNICAL_FAILURE' },
+      data: { ...outcomeData(state.order), reason: reason.success ? reason.data : 'TECHNICAL_FAILURE' },
     },
   ]);
 }

@@ -64,6 +64,11 @@ export class ConcurrencyError extends Error {
   }
 }
 
+/** A write `alongside` the events was refused by its condition: nothing was written. */
+export class ConditionFailedError extends Error {
+  override readonly name = 'ConditionFailedError';
+}
+
 /** A domain event its schema refuses: never stored. */
 export class MalformedEventError extends Error {
   override readonly name = 'MalformedEventError';
@@ -91,6 +96,11 @@ export interface Append<E> {
   readonly expectedVersion: number;
   readonly events: readonly E[];
   readonly outbox?: readonly unknown[];
+  /**
+   * Writes to other items that must land with the events or not at all (e.g. the stock a
+   * reservation takes). Their conditions failing cancels the append with a ConditionFailedError.
+   */
+  readonly alongside?: NonNullable<TransactWriteCommandInput['TransactItems']>;
 }
 
 type Client = Pick<DynamoDBDocumentClient, 'send'>;
@@ -135,6 +145,11 @@ export class EventStoreClient<E, S> {
     try {
       await this.client.send(new TransactWriteCommand(input));
     } catch (error) {
+      if (error instanceof TransactionCanceledException && alongsideRefused(error, append)) {
+        throw new ConditionFailedError(
+          `an append to ${append.aggregateId} was refused: a write alongside it failed its condition`,
+        );
+      }
       if (error instanceof TransactionCanceledException && isConflict(error)) {
         throw new ConcurrencyError(
           append.aggregateId,
@@ -161,12 +176,15 @@ export class EventStoreClient<E, S> {
         );
       return result.data;
     });
+    // With the state the caller decided on, the fold refuses an impossible history here too.
+    if (current) parsed.reduce(fold.apply, current.state);
     const last = expectedVersion + parsed.length;
     const snapshotAt =
       this.#snapshotEvery > 0 ? Math.floor(last / this.#snapshotEvery) * this.#snapshotEvery : 0;
     const snapshot = snapshotAt > expectedVersion && current !== undefined;
     // The version the caller read must exist, so that no append can leave a gap.
-    const actions = parsed.length + (expectedVersion > 0 ? 1 : 0) + (snapshot ? 1 : 0);
+    const alongside = append.alongside ?? [];
+    const actions = parsed.length + (expectedVersion > 0 ? 1 : 0) + (snapshot ? 1 : 0) + alongside.length;
     if (actions > MAX_TRANSACTION_ITEMS)
       throw new TransactionTooLargeError(
         `an append to ${aggregateId} of ${parsed.length} events needs ${actions} transaction items; DynamoDB takes at most ${MAX_TRANSACTION_ITEMS}. Split the decision into smaller appends.`,
@@ -204,6 +222,8 @@ export class EventStoreClient<E, S> {
         },
       });
     }
+    // Last, so that alongsideRefused can find their cancellation reasons by position.
+    items.push(...alongside);
     return { TransactItems: items };
   }
 
@@ -248,6 +268,18 @@ export class EventStoreClient<E, S> {
   }
 }
 
+/** Whether the writes alongside the events (the last items of the transaction) failed their conditions. */
+function alongsideRefused(error: TransactionCanceledException, append: Append<unknown>): boolean {
+  const count = append.alongside?.length ?? 0;
+  if (count === 0) return false;
+  const reasons = error.CancellationReasons ?? [];
+  const own = reasons.slice(0, reasons.length - count);
+  return (
+    own.every((r) => (r.Code ?? 'None') === 'None') &&
+    reasons.slice(-count).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
+}
+
 /** A cancelled append lost to another writer (its version taken, or a transaction on the same items). */
 function isConflict(error: TransactionCanceledException): boolean {
   return (error.CancellationReasons ?? []).some(
@@ -262,7 +294,7 @@ function isConflict(error: TransactionCanceledException): boolean {
 export async function appendWithRetry<E, S>(
   store: EventStoreClient<E, S>,
   aggregateId: string,
-  decide: (loaded: Loaded<E, S>) => { events: readonly E[]; outbox?: readonly unknown[] } | undefined,
+  decide: (loaded: Loaded<E, S>) => Omit<Append<E>, 'aggregateId' | 'expectedVersion'> | undefined,
   { maxAttempts = 5 }: { maxAttempts?: number } = {},
 ): Promise<{ version: number; appended: number; attempts: number }> {
   for (let attempt = 1; ; attempt++) {
@@ -272,7 +304,7 @@ export async function appendWithRetry<E, S>(
       return { version: loaded.version, appended: 0, attempts: attempt };
     try {
       const version = await store.append(
-        { aggregateId, expectedVersion: loaded.version, events: decision.events, outbox: decision.outbox },
+        { ...decision, aggregateId, expectedVersion: loaded.version },
         loaded,
       );
       return { version, appended: decision.events.length, attempts: attempt };

@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
 import { OrderDomainEventSchema } from '../../contracts/domain/order-events.js';
 import { orderPlacedData } from '../../contracts/samples.js';
 import { applyOrderEvent, initialOrder, type OrderState } from '../../lambdas/fulfilment/order-aggregate.js';
 import { appendWithRetry, ConcurrencyError, EventStoreClient } from '../../lambdas/shared/event-store.js';
-import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../../scripts/emulator/emulator.js';
+import { documents, EVENT_STORE_KEYS, scratchTable } from './scratch-tables.js';
 
 // The event store against the emulator's DynamoDB (real conditional writes and transactions),
 // on a table of its own shaped as the EventStore pattern makes it.
-const dynamo = new DynamoDBClient(
-  clientConfig(emulatorEnv(process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT)),
-);
-const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-const tableName = `event-store-test-${randomUUID().slice(0, 8)}`;
+const tableName = scratchTable('event-store-test', EVENT_STORE_KEYS);
 
 const store = (snapshotEvery = 0) =>
   new EventStoreClient<OrderDomainEvent, OrderState>(documents, {
@@ -34,27 +23,6 @@ const { paymentToken: _, ...order } = orderPlacedData();
 const placed = (orderId: string): OrderDomainEvent => ({
   type: 'OrderPlaced',
   data: { order: { ...order, orderId }, cause: { eventId: `placed-${orderId}`, correlationId: orderId } },
-});
-
-beforeAll(async () => {
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'aggregateId', KeyType: 'HASH' },
-        { AttributeName: 'version', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'aggregateId', AttributeType: 'S' },
-        { AttributeName: 'version', AttributeType: 'N' },
-      ],
-    }),
-  );
-  await waitUntilTableExists({ client: dynamo, maxWaitTime: 30 }, { TableName: tableName });
-});
-afterAll(async () => {
-  await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
 });
 
 describe('the event store on DynamoDB', () => {

@@ -62,6 +62,19 @@ describe('the Order aggregate', () => {
     );
   });
 
+  it('refuses a confirmation once it is barred (a ConfirmOrder that faulted for good)', () => {
+    expect(() =>
+      foldOrder('ord-1', [
+        placed,
+        reserved,
+        authorized,
+        shipped,
+        e('ConfirmationBarred'),
+        e('OrderConfirmed'),
+      ]),
+    ).toThrow(/OrderConfirmed cannot be applied: the confirmation is barred/);
+  });
+
   it('refuses to cancel while a step is still done, and anything after the outcome', () => {
     const cancel: OrderDomainEvent = {
       type: 'OrderCancelled',
