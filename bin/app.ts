@@ -21,7 +21,7 @@ const orderEvents = new OrderEventsStack(app, 'OrderEvents', {
   encryptionKey: keys?.keyFor('OrderEvents'),
   description: 'Order fulfilment reference: the orders event bus, its archive and content-based routes.',
 });
-new OrderNotificationsStack(app, 'OrderNotifications', {
+const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
   env,
   encryptionKey: keys?.keyFor('OrderNotifications'),
   bus: orderEvents.bus,
@@ -33,6 +33,7 @@ new OrderFulfilmentStack(app, 'OrderFulfilment', {
   env,
   encryptionKey: keys?.keyFor('OrderFulfilment'),
   bus: orderEvents.bus,
+  statusTopic: notifications.statusStream.topic,
   description:
     'Order fulfilment reference: the fulfilment saga on Step Functions, started once per OrderPlaced.',
 });

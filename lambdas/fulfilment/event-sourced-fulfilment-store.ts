@@ -7,10 +7,10 @@ import {
   type EventStoreClient,
   type Loaded,
 } from '../shared/event-store.js';
-import { fulfilmentKeys, giveBackStock, takeStock } from './dynamodb-fulfilment-store.js';
 import type { FulfilmentStore } from './fulfilment-store.js';
 import type { OrderState } from './order-aggregate.js';
 import { type OutboxClock, outboxFor } from './order-outbox.js';
+import { fulfilmentKeys, giveBackStock, takeStock } from './stock-items.js';
 
 type Decision = {
   events: OrderDomainEvent[];

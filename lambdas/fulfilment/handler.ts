@@ -1,23 +1,26 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { OrderDomainEventSchema } from '../../contracts/domain/order-events.js';
 import { CompensatedStateSchema, SagaInputSchema } from '../../contracts/saga-state.js';
+import { documentClient } from '../shared/clients.js';
 import { requireEnv } from '../shared/env.js';
+import { EventStoreClient } from '../shared/event-store.js';
 import { idempotentStep } from '../shared/idempotent-step.js';
-import { tracer } from '../shared/powertools.js';
-import { EventPublisher } from '../shared/publisher.js';
-import { DynamoDbFulfilmentStore } from './dynamodb-fulfilment-store.js';
+import { EventSourcedFulfilmentStore } from './event-sourced-fulfilment-store.js';
+import { applyOrderEvent, initialOrder } from './order-aggregate.js';
 import { DynamoDbPaymentTokenVault } from './payment-token-vault.js';
 import * as steps from './steps.js';
 
 // One bundle, one exported handler per saga task (each function's `handler` names its export).
-const store = new DynamoDbFulfilmentStore(requireEnv('FULFILMENT_TABLE_NAME'));
+const events = new EventStoreClient(documentClient(), {
+  tableName: requireEnv('EVENT_STORE_TABLE'),
+  schema: OrderDomainEventSchema,
+  fold: { initial: initialOrder, apply: applyOrderEvent },
+  snapshotEvery: Number(requireEnv('EVENT_STORE_SNAPSHOT_EVERY')),
+});
+const store = new EventSourcedFulfilmentStore(events, {
+  client: documentClient(),
+  tableName: requireEnv('FULFILMENT_TABLE_NAME'),
+});
 const vault = new DynamoDbPaymentTokenVault(requireEnv('FULFILMENT_TABLE_NAME'));
-let publisher: EventPublisher | undefined;
-const events = () => {
-  publisher ??= new EventPublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), {
-    busName: requireEnv('EVENT_BUS_NAME'),
-  });
-  return publisher;
-};
 const byOrder = { keyPath: 'order.orderId' };
 
 export const reserveStock = idempotentStep(SagaInputSchema, (s) => steps.reserveStock(s, store), byOrder);
@@ -32,13 +35,8 @@ export const createShipment = idempotentStep(SagaInputSchema, (s) => steps.creat
 export const cancelShipment = idempotentStep(SagaInputSchema, (s) => steps.cancelShipment(s, store), byOrder);
 export const confirmOrder = idempotentStep(SagaInputSchema, (s) => steps.confirmOrder(s, store), byOrder);
 export const settleOrder = idempotentStep(SagaInputSchema, (s) => steps.settleOrder(s, store), byOrder);
-export const publishConfirmed = idempotentStep(
-  SagaInputSchema,
-  (s) => steps.publishConfirmed(s, events()),
-  byOrder,
-);
-export const publishCancelled = idempotentStep(
+export const cancelOrder = idempotentStep(
   CompensatedStateSchema,
-  (s) => steps.publishCancelled(s, events()),
+  (s) => steps.cancelOrder(s, store),
   byOrder,
 );

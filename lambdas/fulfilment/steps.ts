@@ -1,4 +1,3 @@
-import { OrderCancelledContract, OrderConfirmedContract } from '../../contracts/events/catalog.js';
 import { CancellationReasonSchema } from '../../contracts/events/order-cancelled.js';
 import {
   type CompensatedState,
@@ -8,9 +7,7 @@ import {
   type StepResult,
 } from '../../contracts/saga-state.js';
 import { TransientError } from '../shared/errors.js';
-import type { EventPublisher, PublishedEvent } from '../shared/publisher.js';
 import type { FulfilmentStore } from './fulfilment-store.js';
-import { outcomeData } from './order-outbox.js';
 import type { PaymentTokenVault } from './payment-token-vault.js';
 import {
   FLAKY_FAILURES,
@@ -20,8 +17,12 @@ import {
   UNSHIPPABLE_COUNTRY,
 } from './simulation.js';
 
-/** Reserve every line's stock, all or nothing. */
-export async function reserveStock({ order }: SagaInput, store: FulfilmentStore): Promise<StepResult> {
+/** The order enters fulfilment (OrderPlaced, once), then every line's stock is reserved, all or nothing. */
+export async function reserveStock(
+  { order, metadata }: SagaInput,
+  store: FulfilmentStore,
+): Promise<StepResult> {
+  await store.place(order, { eventId: metadata.eventId, correlationId: metadata.correlationId });
   const bySku = new Map<string, number>();
   for (const line of order.items) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
   const lines = [...bySku].map(([sku, quantity]) => ({ sku, quantity, initial: initialStock(sku) }));
@@ -82,40 +83,19 @@ export async function settleOrder({ order }: SagaInput, store: FulfilmentStore):
     : { outcome: 'ABANDONED', reason: 'TECHNICAL_FAILURE' };
 }
 
-const cause = (state: SagaInput) => ({
-  eventId: state.metadata.eventId,
-  correlationId: state.metadata.correlationId,
-});
-
-/** The saga's happy ending: OrderConfirmed on the bus, caused by the OrderPlaced. */
-export async function publishConfirmed(
-  state: SagaInput,
-  publisher: EventPublisher,
-): Promise<PublishedEvent[]> {
-  const { order } = state;
-  return publisher.publish([
-    {
-      contract: OrderConfirmedContract,
-      idempotencyKey: `${order.orderId}:confirmed`,
-      cause: cause(state),
-      data: { ...outcomeData(state.order), itemCount: order.items.reduce((n, l) => n + l.quantity, 0) },
-    },
-  ]);
-}
-
-/** After the compensations: OrderCancelled with the reason the saga stopped for. */
-export async function publishCancelled(
+/**
+ * After the compensations: the order is cancelled with the reason the saga stopped for. The
+ * store writes OrderCancelled (and its status change) in its outbox, in the same transaction.
+ */
+export async function cancelOrder(
   state: CompensatedState,
-  publisher: EventPublisher,
-): Promise<PublishedEvent[]> {
-  const { order } = state;
+  store: FulfilmentStore,
+): Promise<{ cancelled: true }> {
   const reason = CancellationReasonSchema.safeParse(state.failure.reason);
-  return publisher.publish([
-    {
-      contract: OrderCancelledContract,
-      idempotencyKey: `${order.orderId}:cancelled`,
-      cause: cause(state),
-      data: { ...outcomeData(state.order), reason: reason.success ? reason.data : 'TECHNICAL_FAILURE' },
-    },
-  ]);
+  await store.cancel(
+    state.order.orderId,
+    state.failure.step,
+    reason.success ? reason.data : 'TECHNICAL_FAILURE',
+  );
+  return { cancelled: true };
 }

@@ -20,14 +20,14 @@ export interface ChaosOptions {
   readonly rate: number;
 }
 
-/** The functions a chaos run makes fail: every saga action and every notification consumer. */
+/** The functions a chaos run makes fail: every saga action, the outbox relay and every notification consumer. */
 export const CHAOS_TARGETS = [
   'ReserveStock',
   'AuthorizePayment',
   'CreateShipment',
   'ConfirmOrder',
-  'PublishConfirmed',
-  'PublishCancelled',
+  'CancelOrder',
+  'OutboxRelay',
   'SagaStarter',
   'EmailNotifier',
   'LoyaltyPoints',

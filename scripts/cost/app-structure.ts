@@ -130,6 +130,7 @@ export function synthesizeApp(variant: AppVariant = DEFAULT_VARIANT): Synthesize
   const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
     env,
     bus: events.bus,
+    statusTopic: notifications.statusStream.topic,
     stateMachineType: sfn.StateMachineType[variant.sagaType],
   });
   try {

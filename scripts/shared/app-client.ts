@@ -25,9 +25,17 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type OrderDomainEvent, OrderDomainEventSchema } from '../../contracts/domain/order-events.js';
+import {
+  applyOrderEvent,
+  initialOrder,
+  type OrderState,
+  type StepState,
+} from '../../lambdas/fulfilment/order-aggregate.js';
 import { EFFECT_KINDS, effectKeys, kindOfSortKey } from '../../lambdas/route-consumers/effect-keys.js';
 import type { RouteEffectKind } from '../../lambdas/route-consumers/route-effects.js';
 import { executionArn, executionName } from '../../lambdas/saga-starter/start-saga.js';
+import { EventStoreClient, type Loaded } from '../../lambdas/shared/event-store.js';
 import { ledgerKeys } from '../../lambdas/shared/ledger.js';
 import { EventPublisher } from '../../lambdas/shared/publisher.js';
 import { ROUTE_QUEUES, type RouteQueueName } from '../../lib/stacks/order-events-stack.js';
@@ -158,19 +166,37 @@ export class AppClient {
     return events;
   }
 
-  /** The fulfilment records of an order by kind: RESERVATION, PAYMENT, SHIPMENT, ORDER → status. */
+  /** The order's events in the fulfilment service's event store, oldest first, and the state they fold to. */
+  async orderEvents(orderId: string): Promise<Loaded<OrderDomainEvent, OrderState>> {
+    const store = new EventStoreClient<OrderDomainEvent, OrderState>(this.ddb, {
+      tableName: this.sagaOutput('EventStoreTableName'),
+      schema: OrderDomainEventSchema,
+      fold: { initial: initialOrder, apply: applyOrderEvent },
+    });
+    return store.load(orderId);
+  }
+
+  /**
+   * Where an order's fulfilment stands, by kind: RESERVATION (RESERVED | RELEASED), PAYMENT
+   * (AUTHORIZED | VOIDED), SHIPMENT (CREATED | CANCELLED), ORDER (CONFIRMED | ABANDONED, a
+   * barred confirmation); a kind the order never reached is absent. Folded from its events.
+   */
   async fulfilment(orderId: string): Promise<Record<string, string>> {
-    const page = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.sagaOutput('FulfilmentTableName'),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
-        ConsistentRead: true,
-      }),
-    );
-    return Object.fromEntries(
-      (page.Items ?? []).filter((i) => i.status).map((i) => [String(i.sk), String(i.status)]),
-    );
+    const { state } = await this.orderEvents(orderId);
+    const of = (step: StepState, done: string, undone: string) =>
+      step === 'DONE' ? done : step === 'UNDONE' ? undone : undefined;
+    const view = {
+      RESERVATION: of(state.stock, 'RESERVED', 'RELEASED'),
+      PAYMENT: of(state.payment, 'AUTHORIZED', 'VOIDED'),
+      SHIPMENT: of(state.shipment, 'CREATED', 'CANCELLED'),
+      ORDER:
+        state.outcome?.status === 'CONFIRMED'
+          ? 'CONFIRMED'
+          : state.confirmationBarred
+            ? 'ABANDONED'
+            : undefined,
+    };
+    return Object.fromEntries(Object.entries(view).filter((e): e is [string, string] => e[1] !== undefined));
   }
 
   /** A SKU's stock record, or undefined before its first reservation. */

@@ -64,17 +64,17 @@ describe('the cost model reads the synthesized app', () => {
     }
   });
 
-  it("walks the saga's happy path through every step's action and then onSuccess", () => {
+  it("walks the saga's happy path through every step's action (the outcome comes from ConfirmOrder's outbox)", () => {
     const f = app.stacks.fulfilment.functions;
     const happy = costReport(structure, 1, DEFAULT_ASSUMPTIONS).paths.find((p) => p.name === 'confirmed');
     expect(happy?.tasks).toEqual(
-      [f.reserveStock, f.authorizePayment, f.createShipment, f.confirmOrder, f.publishConfirmed].map((fn) =>
+      [f.reserveStock, f.authorizePayment, f.createShipment, f.confirmOrder].map((fn) =>
         qualified('OrderFulfilment', fn.node.id),
       ),
     );
   });
 
-  it('undoes the completed steps in reverse when CreateShipment refuses, then publishes the cancellation', () => {
+  it('undoes the completed steps in reverse when CreateShipment refuses, then cancels the order', () => {
     const f = app.stacks.fulfilment.functions;
     const refused = costReport(structure, 1, DEFAULT_ASSUMPTIONS).paths.find(
       (p) => p.name === 'refused at CreateShipment',
@@ -86,7 +86,7 @@ describe('the cost model reads the synthesized app', () => {
         f.createShipment,
         f.voidPayment,
         f.releaseStock,
-        f.publishCancelled,
+        f.cancelOrder,
       ].map((fn) => qualified('OrderFulfilment', fn.node.id)),
     );
   });

@@ -38,10 +38,11 @@ interface Found {
 
 /**
  * Actions that support no resource-level permissions: the only ones allowed on `*`. X-Ray
- * (active tracing of functions and the state machine) and the vended log delivery that Step
- * Functions logging sets up.
+ * (active tracing of functions and the state machine), the vended log delivery that Step
+ * Functions logging sets up, and the ListStreams a DynamoDB-stream event source needs.
  */
 const UNSCOPABLE_ACTIONS = new Set([
+  'dynamodb:ListStreams',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',
@@ -87,10 +88,18 @@ function buildApp(withKeys: boolean): { stacks: Stack[]; all: Found[]; keys?: Da
   const keyed = (id: string) => ({ env: ENV, encryptionKey: keys?.keyFor(id) });
   const orderEvents = new OrderEventsStack(app, 'OrderEvents', keyed('OrderEvents'));
   const bus = orderEvents.bus;
+  const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
+    ...keyed('OrderNotifications'),
+    bus,
+  });
   const stacks = [
     orderEvents,
-    new OrderNotificationsStack(app, 'OrderNotifications', { ...keyed('OrderNotifications'), bus }),
-    new OrderFulfilmentStack(app, 'OrderFulfilment', { ...keyed('OrderFulfilment'), bus }),
+    notifications,
+    new OrderFulfilmentStack(app, 'OrderFulfilment', {
+      ...keyed('OrderFulfilment'),
+      bus,
+      statusTopic: notifications.statusStream.topic,
+    }),
     new BenchStack(app, BENCH_STACK_ID, keyed(BENCH_STACK_ID)),
   ];
   const all = stacks.flatMap((stack) =>
@@ -245,15 +254,12 @@ describe('the order app hardening', () => {
       ]);
     });
 
-    it('allows only PutEvents, only of the orders source, only to the saga publishers', () => {
+    it('allows only PutEvents, only of the orders source, only to the outbox relay', () => {
       // THEN
       const fulfilment = stacks[2] as OrderFulfilmentStack;
       const roleArn = (f: NodeFunction) => ({ AWS: fulfilment.resolve(f.role.roleArn) });
       const allows = busStatements().filter((s) => s.Effect === 'Allow');
-      expect(allows.map((s) => s.Principal)).toEqual([
-        roleArn(fulfilment.functions.publishConfirmed),
-        roleArn(fulfilment.functions.publishCancelled),
-      ]);
+      expect(allows.map((s) => s.Principal)).toEqual([roleArn(fulfilment.relay)]);
       for (const s of allows) {
         expect(s.Action).toBe('events:PutEvents');
         expect(s.Condition).toEqual({

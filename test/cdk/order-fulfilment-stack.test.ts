@@ -2,6 +2,7 @@ import { Aspects, type CfnResource, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import cdkNag from 'cdk-nag';
@@ -40,8 +41,7 @@ const TASK_HANDLERS = {
   CompensateCreateShipment: 'cancelShipment',
   ConfirmOrder: 'confirmOrder',
   SettleConfirmOrder: 'settleOrder',
-  OnSuccess: 'publishConfirmed',
-  OnCompensated: 'publishCancelled',
+  OnCompensated: 'cancelOrder',
 } as const;
 const HANDLERS = Object.values(TASK_HANDLERS);
 type Handler = (typeof HANDLERS)[number];
@@ -58,6 +58,11 @@ function fulfilmentOnOrdersBus(stateMachineType?: sfn.StateMachineType) {
   const stack = new OrderFulfilmentStack(app, 'OrderFulfilment', {
     env: ENV,
     bus: orderEvents.bus,
+    statusTopic: sns.Topic.fromTopicArn(
+      orderEvents,
+      'StatusStream',
+      'arn:aws:sns:us-east-1:123456789012:status.fifo',
+    ),
     ...(stateMachineType ? { stateMachineType } : {}),
   });
   return { stack, template: Template.fromStack(stack) };
@@ -101,17 +106,11 @@ describe('OrderFulfilmentStack saga', () => {
     expect(handlerInvokedBy(task)).toBe(`index.${handler}`);
   });
 
-  it('reserves stock, authorizes payment, creates the shipment, confirms and publishes, in order', () => {
+  it('reserves stock, authorizes payment, creates the shipment and confirms, in order', () => {
     // WHEN every step returns OK
     const trace = traceExecution(definition);
     // THEN
-    expect(trace.tasks).toEqual([
-      'ReserveStock',
-      'AuthorizePayment',
-      'CreateShipment',
-      'ConfirmOrder',
-      'OnSuccess',
-    ]);
+    expect(trace.tasks).toEqual(['ReserveStock', 'AuthorizePayment', 'CreateShipment', 'ConfirmOrder']);
     expect(stateOf(definition, trace.end).Type).toBe('Succeed');
   });
 
@@ -136,11 +135,11 @@ describe('OrderFulfilmentStack saga', () => {
     expect(definition.States.CompensateConfirmOrder).toBeUndefined();
   });
 
-  it('publishes OrderConfirmed when ConfirmOrder faults but its confirmation had landed', () => {
+  it('succeeds when ConfirmOrder faults but its confirmation had landed', () => {
     // WHEN ConfirmOrder fails for good and the settle finds the order confirmed
     const trace = traceExecution(definition, { ConfirmOrder: FAULT, SettleConfirmOrder: { outcome: 'OK' } });
     // THEN no compensation runs
-    expect(trace.tasks.slice(3)).toEqual(['ConfirmOrder', 'SettleConfirmOrder', 'OnSuccess']);
+    expect(trace.tasks.slice(3)).toEqual(['ConfirmOrder', 'SettleConfirmOrder']);
   });
 
   it('compensates every step when ConfirmOrder faults and the settle abandons the order', () => {
@@ -239,9 +238,6 @@ describe('OrderFulfilmentStack functions', () => {
 
   const logicalIdOf = (resource: CfnResource) => stack.getLogicalId(resource);
   const functionOf = (handler: Handler) => stack.functions[handler];
-  /** The logical id of the role of a fulfilment function. */
-  const roleIdOf = (handler: Handler) =>
-    logicalIdOf(functionOf(handler).role.node.defaultChild as CfnResource);
 
   it.each(HANDLERS)('runs the %s export of the fulfilment handler', (handler) => {
     // THEN
@@ -252,7 +248,7 @@ describe('OrderFulfilmentStack functions', () => {
     expect(resource?.Properties?.Handler).toBe(`index.${handler}`);
   });
 
-  it.each(HANDLERS)('tells %s the fulfilment table, the idempotency table and the bus', (handler) => {
+  it.each(HANDLERS)('tells %s the fulfilment table, the idempotency table and the event store', (handler) => {
     // THEN
     const idempotency = stack.node.findChild('Idempotency') as IdempotencyTable;
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -263,13 +259,15 @@ describe('OrderFulfilmentStack functions', () => {
           IDEMPOTENCY_TABLE_NAME: {
             Ref: logicalIdOf(idempotency.table.node.defaultChild as dynamodb.CfnTable),
           },
-          EVENT_BUS_NAME: importedFromOrderEvents(),
+          EVENT_STORE_TABLE: {
+            Ref: logicalIdOf(stack.eventStore.table.node.defaultChild as dynamodb.CfnTable),
+          },
         }),
       },
     });
   });
 
-  it('lets only publishConfirmed and publishCancelled put events, on the orders bus only', () => {
+  it('lets only the outbox relay put events, on the orders bus only', () => {
     // THEN
     const putters = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => {
       const statements = policy.Properties.PolicyDocument.Statement as Array<{
@@ -284,9 +282,9 @@ describe('OrderFulfilmentStack functions', () => {
         resource: s.Resource,
       }));
     });
-    expect(putters).toHaveLength(2);
+    expect(putters).toHaveLength(1);
     const roleIds = putters.flatMap((p) => p.roles.map(logicalIdOfToken));
-    expect(roleIds.sort()).toEqual([roleIdOf('publishConfirmed'), roleIdOf('publishCancelled')].sort());
+    expect(roleIds).toEqual([logicalIdOf(stack.relay.role.node.defaultChild as CfnResource)]);
     for (const p of putters) {
       expect(p.resource).toEqual({
         'Fn::ImportValue': expect.stringMatching(/^OrderEvents:ExportsOutputFnGetAttOrdersBus.*Arn/),
@@ -379,11 +377,45 @@ describe('OrderFulfilmentStack intake', () => {
 
   it('feeds the SagaStarter from the intake queue through one event source mapping', () => {
     // THEN
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const fromIntake = template.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { EventSourceArn: stack.resolve(stack.intake.queue.queueArn) },
+    });
+    expect(Object.keys(fromIntake)).toHaveLength(1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: stack.resolve(stack.intake.queue.queueArn),
       FunctionName: stack.resolve(starter.function.functionName),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it("relays the event store's stream in order from the start, bisecting a failing batch, 10 retries, then the relay DLQ", () => {
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: stack.resolve(stack.eventStore.table.tableStreamArn),
+      FunctionName: stack.resolve(stack.relay.functionName),
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: stack.resolve(stack.relayDeadLetters.queueArn) } },
+      // No partial batch response: the emulator ignores one (docs/emulator-parity.md).
+      FunctionResponseTypes: Match.absent(),
+    });
+  });
+
+  it('lets the outbox relay publish to the status stream, and alarms on its dead letters', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          STATUS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:status.fifo',
+          RELAY_DEAD_LETTER_URL: stack.resolve(stack.relayDeadLetters.queueUrl),
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: stack.resolve(stack.relayDeadLetters.queueName) }],
+      Threshold: 1,
     });
   });
 
@@ -484,13 +516,14 @@ function synthesizeApp(options: AppOptions = {}): SynthOutcome {
   const keys = options.keys ? new DataKeysStack(app, DATA_KEYS_STACK_ID, { env: ENV }) : undefined;
   const keyed = (id: string) => ({ env: ENV, encryptionKey: keys?.keyFor(id) });
   const orderEvents = new OrderEventsStack(app, 'OrderEvents', keyed('OrderEvents'));
-  new OrderNotificationsStack(app, 'OrderNotifications', {
+  const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
     ...keyed('OrderNotifications'),
     bus: orderEvents.bus,
   });
   const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
     ...keyed('OrderFulfilment'),
     bus: orderEvents.bus,
+    statusTopic: notifications.statusStream.topic,
   });
   options.extend?.(fulfilment);
   const pack =

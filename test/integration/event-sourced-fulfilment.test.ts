@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { type OrderDomainEvent, OrderDomainEventSchema } from '../../contracts/domain/order-events.js';
 import { type OutboxEntry, OutboxEntrySchema } from '../../contracts/domain/outbox.js';
 import { orderPlacedData } from '../../contracts/samples.js';
-import { fulfilmentKeys } from '../../lambdas/fulfilment/dynamodb-fulfilment-store.js';
 import { EventSourcedFulfilmentStore } from '../../lambdas/fulfilment/event-sourced-fulfilment-store.js';
 import { applyOrderEvent, initialOrder, type OrderState } from '../../lambdas/fulfilment/order-aggregate.js';
+import { fulfilmentKeys } from '../../lambdas/fulfilment/stock-items.js';
 import { EventStoreClient } from '../../lambdas/shared/event-store.js';
 import { documents as client, EVENT_STORE_KEYS, scratchTable } from './scratch-tables.js';
 

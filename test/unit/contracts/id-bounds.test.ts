@@ -10,7 +10,8 @@ import {
 } from '../../../contracts/events/index.js';
 import { toJsonSchema } from '../../../contracts/events/json-schema.js';
 import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../contracts/samples.js';
-import { fulfilmentKeys } from '../../../lambdas/fulfilment/dynamodb-fulfilment-store.js';
+import { fulfilmentKeys } from '../../../lambdas/fulfilment/stock-items.js';
+import { snapshotKey } from '../../../lambdas/shared/event-store.js';
 import { ledgerKeys } from '../../../lambdas/shared/ledger.js';
 import { orderPlaced } from '../support/orders.js';
 
@@ -112,9 +113,10 @@ describe('every key built from an id at the bound fits DynamoDB', () => {
   const longestIdempotencyKey = '\u{1F4E6}'.repeat(250);
   const keys: Array<[string, { pk: string; sk: string }]> = [
     ['stock', fulfilmentKeys.stock(id)],
-    ...(['RESERVATION', 'PAYMENT', 'PAYMENT_ATTEMPTS', 'SHIPMENT', 'ORDER'] as const).map(
-      (sk) => [`fulfilment ${sk}`, fulfilmentKeys.order(id, sk)] as [string, { pk: string; sk: string }],
-    ),
+    ['payment attempts', fulfilmentKeys.order(id, 'PAYMENT_ATTEMPTS')],
+    // The event store's keys: the order id, and its snapshots' partition (the sort key is a number).
+    ['order events', { pk: id, sk: '1' }],
+    ['order snapshots', { pk: snapshotKey(id), sk: '1' }],
     ['email', { pk: ledgerKeys.order(id), sk: ledgerKeys.email(longestIdempotencyKey) }],
     ['loyalty award', { pk: ledgerKeys.order(id), sk: ledgerKeys.loyaltyAward(longestIdempotencyKey) }],
     ['loyalty balance', { pk: ledgerKeys.customer(id), sk: ledgerKeys.loyaltyBalance }],

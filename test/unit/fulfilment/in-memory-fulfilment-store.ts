@@ -1,3 +1,4 @@
+import type { SagaOrder } from '../../../contracts/saga-state.js';
 import type { FulfilmentStore } from '../../../lambdas/fulfilment/fulfilment-store.js';
 import {
   type PaymentTokenVault,
@@ -25,12 +26,13 @@ export interface Shipment {
 }
 
 /**
- * The fulfilment store in Maps, with the semantics of DynamoDbFulfilmentStore
- * (lambdas/fulfilment/dynamodb-fulfilment-store.ts):
+ * The fulfilment store in Maps, with the semantics of EventSourcedFulfilmentStore
+ * (lambdas/fulfilment/event-sourced-fulfilment-store.ts):
+ * - `place` records the order once; `cancel` records the step and reason once.
  * - `reserve` is all or nothing: a SKU seen for the first time starts with the line's `initial`
  *   units; if any line wants more than is available nothing is reserved and it returns false.
- *   An order that already has a reservation (RESERVED or RELEASED) returns true and reserves
- *   nothing more ("done before"). Like one TransactWriteItems, it refuses two lines of one SKU.
+ *   An order that already has a reservation returns true and reserves nothing more ("done
+ *   before"); one whose reservation was released (or barred) returns false. Like one TransactWriteItems, it refuses two lines of one SKU.
  * - `release` puts the units back only from a RESERVED reservation, which becomes RELEASED.
  * - `authorizePayment`, `createShipment`, `confirm` write only when nothing is there yet
  *   (a repeat keeps the first write).
@@ -49,8 +51,20 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
   readonly #shipments = new Map<string, Shipment>();
   readonly #orders = new Map<string, 'CONFIRMED' | 'ABANDONED'>();
 
+  readonly #placed = new Map<string, SagaOrder>();
+  readonly #cancelled = new Map<string, { step: string; reason: string }>();
+
+  async place(order: SagaOrder): Promise<void> {
+    if (!this.#placed.has(order.orderId)) this.#placed.set(order.orderId, order);
+  }
+
+  async cancel(orderId: string, step: string, reason: string): Promise<void> {
+    if (!this.#cancelled.has(orderId)) this.#cancelled.set(orderId, { step, reason });
+  }
+
   async reserve(orderId: string, lines: ReadonlyArray<Line>): Promise<boolean> {
-    if (this.#reservations.has(orderId)) return true;
+    const existing = this.#reservations.get(orderId);
+    if (existing) return existing.status === 'RESERVED';
     const skus = lines.map((line) => line.sku);
     if (new Set(skus).size !== skus.length) {
       // DynamoDB: "Transaction request cannot include multiple operations on one item".
@@ -126,6 +140,14 @@ export class InMemoryFulfilmentStore implements FulfilmentStore {
   }
 
   // --- Reads for assertions ---
+
+  placed(orderId: string): SagaOrder | undefined {
+    return copy(this.#placed.get(orderId));
+  }
+
+  cancellation(orderId: string): { step: string; reason: string } | undefined {
+    return copy(this.#cancelled.get(orderId));
+  }
 
   /** A SKU's stock item; undefined until an order first reserved it. */
   stock(sku: string): StockItem | undefined {

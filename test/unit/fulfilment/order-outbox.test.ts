@@ -63,3 +63,39 @@ describe('the outbox of an append', () => {
     );
   });
 });
+
+describe('the OrderConfirmed an order confirmation writes', () => {
+  const lines = [
+    { sku: 'BOOK-001', quantity: 1, unitPrice: 10 },
+    { sku: 'MUG-002', quantity: 2, unitPrice: 10 },
+    { sku: 'MUG-002', quantity: 4, unitPrice: 10 },
+  ];
+  const big: OrderDomainEvent = {
+    type: 'OrderPlaced',
+    data: {
+      order: { ...order, items: lines, total: 70, channel: 'partner-acme', currency: 'GBP' },
+      cause: { eventId: 'evt-0', correlationId: 'corr-1' },
+    },
+  };
+  const [confirmed] = outboxFor(foldOrder('ord-1', [big]), [{ type: 'OrderConfirmed', data: {} }], clock);
+
+  it('is keyed `<orderId>:confirmed` and caused by the OrderPlaced, in its correlation', () => {
+    expect(confirmed?.event.detail.metadata).toMatchObject({
+      idempotencyKey: 'ord-1:confirmed',
+      causationId: 'evt-0',
+      correlationId: 'corr-1',
+    });
+  });
+
+  it("carries the order's customer, total, currency and channel, and counts items by summing the lines", () => {
+    expect(confirmed?.event.detail.data).toEqual({
+      orderId: 'ord-1',
+      customerId: order.customerId,
+      customerEmail: order.customerEmail,
+      total: 70,
+      currency: 'GBP',
+      channel: 'partner-acme',
+      itemCount: 7,
+    });
+  });
+});

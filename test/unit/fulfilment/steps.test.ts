@@ -1,24 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ORDER_CANCELLED_DETAIL_TYPE } from '../../../contracts/events/order-cancelled.js';
-import { ORDER_CONFIRMED_DETAIL_TYPE } from '../../../contracts/events/order-confirmed.js';
-import { ORDERS_SOURCE } from '../../../contracts/events/sources.js';
 import type { SagaInput, SagaOrder } from '../../../contracts/saga-state.js';
 import { DEFAULT_STOCK, PAYMENT_TOKENS } from '../../../lambdas/fulfilment/simulation.js';
 import {
   authorizePayment,
+  cancelOrder,
   cancelShipment,
   confirmOrder,
   createShipment,
-  publishCancelled,
-  publishConfirmed,
   releaseStock,
   reserveStock,
   settleOrder,
   voidPayment,
 } from '../../../lambdas/fulfilment/steps.js';
 import { TransientError } from '../../../lambdas/shared/errors.js';
-import { EventPublisher } from '../../../lambdas/shared/publisher.js';
-import { detailOf, FakeEventBridge, metadataOf } from '../support/event-bridge.js';
 import { compensatedState, sagaInput } from '../support/orders.js';
 import { InMemoryFulfilmentStore, InMemoryPaymentTokenVault } from './in-memory-fulfilment-store.js';
 
@@ -364,172 +358,20 @@ describe('confirmOrder', () => {
   });
 });
 
-/** A real EventPublisher on a fake bus that accepts everything; no sleeps, a fixed clock. */
-function publisherOnFakeBus() {
-  const bus = new FakeEventBridge();
-  const publisher = new EventPublisher(bus.asClient(), {
-    busName: 'OrdersBus',
-    sleep: async () => undefined,
-    now: () => new Date('2026-08-14T09:21:46.123Z'),
-  });
-  return { bus, publisher };
-}
+describe('cancelOrder', () => {
+  it('cancels the order once, at the step and for the reason the saga stopped for', async () => {
+    const state = compensatedState('PAYMENT_DECLINED', {}, 'AuthorizePayment');
 
-describe('publishConfirmed', () => {
-  it('sends one OrderConfirmed from the orders source', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
+    await cancelOrder(state, store);
+    await cancelOrder(compensatedState('SHIPPING_UNAVAILABLE', {}, 'CreateShipment'), store);
 
-    await publishConfirmed(sagaInput(), publisher);
-
-    expect(bus.sent).toHaveLength(1);
-    expect(bus.sent[0]).toMatchObject({ DetailType: ORDER_CONFIRMED_DETAIL_TYPE, Source: ORDERS_SOURCE });
+    expect(store.cancellation(ORDER)).toEqual({ step: 'AuthorizePayment', reason: 'PAYMENT_DECLINED' });
   });
 
-  it('keys it `<orderId>:confirmed`', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
+  it('gives a reason it does not know as TECHNICAL_FAILURE', async () => {
+    await cancelOrder(compensatedState('States.Timeout', {}, 'ConfirmOrder'), store);
 
-    await publishConfirmed(sagaInput({ orderId: 'ord-42' }), publisher);
-
-    expect(metadataOf(bus.sent[0]).idempotencyKey).toBe('ord-42:confirmed');
-  });
-
-  it('names the OrderPlaced event as its cause', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-    const input = sagaInput();
-
-    await publishConfirmed(input, publisher);
-
-    expect(metadataOf(bus.sent[0]).causationId).toBe(input.metadata.eventId);
-  });
-
-  it('passes the OrderPlaced correlation id on', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-    const input = sagaInput();
-
-    await publishConfirmed(input, publisher);
-
-    expect(metadataOf(bus.sent[0]).correlationId).toBe(input.metadata.correlationId);
-  });
-
-  it('counts items by summing the lines’ quantities', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-
-    await publishConfirmed(
-      sagaInput({
-        items: [
-          { sku: 'BOOK-001', quantity: 1, unitPrice: 10 },
-          { sku: 'MUG-002', quantity: 2, unitPrice: 10 },
-          { sku: 'MUG-002', quantity: 4, unitPrice: 10 },
-        ],
-        total: 70,
-      }),
-      publisher,
-    );
-
-    expect(detailOf(bus.sent[0]).data.itemCount).toBe(7);
-  });
-
-  it('carries the order’s customer, total, currency and channel', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-    const input = sagaInput({ channel: 'partner-acme', total: 99.5, currency: 'GBP' });
-
-    await publishConfirmed(input, publisher);
-
-    expect(detailOf(bus.sent[0]).data).toEqual({
-      orderId: ORDER,
-      customerId: input.order.customerId,
-      customerEmail: input.order.customerEmail,
-      total: 99.5,
-      currency: 'GBP',
-      channel: 'partner-acme',
-      itemCount: 3,
-    });
-  });
-
-  it('returns the event it published', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-
-    const published = await publishConfirmed(sagaInput(), publisher);
-
-    expect(published).toEqual([
-      expect.objectContaining({
-        eventId: metadataOf(bus.sent[0]).eventId,
-        detailType: ORDER_CONFIRMED_DETAIL_TYPE,
-      }),
-    ]);
-  });
-});
-
-describe('publishCancelled', () => {
-  it('sends one OrderCancelled from the orders source', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-
-    await publishCancelled(compensatedState('PAYMENT_DECLINED'), publisher);
-
-    expect(bus.sent).toHaveLength(1);
-    expect(bus.sent[0]).toMatchObject({ DetailType: ORDER_CANCELLED_DETAIL_TYPE, Source: ORDERS_SOURCE });
-  });
-
-  it('keys it `<orderId>:cancelled`', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-
-    await publishCancelled(compensatedState('PAYMENT_DECLINED', { orderId: 'ord-42' }), publisher);
-
-    expect(metadataOf(bus.sent[0]).idempotencyKey).toBe('ord-42:cancelled');
-  });
-
-  it('names the OrderPlaced event as its cause', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-    const state = compensatedState('OUT_OF_STOCK');
-
-    await publishCancelled(state, publisher);
-
-    expect(metadataOf(bus.sent[0]).causationId).toBe(state.metadata.eventId);
-  });
-
-  it('passes the OrderPlaced correlation id on', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-    const state = compensatedState('OUT_OF_STOCK');
-
-    await publishCancelled(state, publisher);
-
-    expect(metadataOf(bus.sent[0]).correlationId).toBe(state.metadata.correlationId);
-  });
-
-  it.each(['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'SHIPPING_UNAVAILABLE', 'TECHNICAL_FAILURE'])(
-    'gives %s from state.failure.reason as the reason',
-    async (reason) => {
-      const { bus, publisher } = publisherOnFakeBus();
-
-      await publishCancelled(compensatedState(reason), publisher);
-
-      expect(detailOf(bus.sent[0]).data.reason).toBe(reason);
-    },
-  );
-
-  it('gives TECHNICAL_FAILURE for a reason that is not a cancellation reason', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-
-    await publishCancelled(compensatedState('States.Timeout'), publisher);
-
-    expect(detailOf(bus.sent[0]).data.reason).toBe('TECHNICAL_FAILURE');
-  });
-
-  it('carries the order’s customer, total, currency and channel', async () => {
-    const { bus, publisher } = publisherOnFakeBus();
-    const state = compensatedState('SHIPPING_UNAVAILABLE', { channel: 'mobile', total: 45, currency: 'USD' });
-
-    await publishCancelled(state, publisher);
-
-    expect(detailOf(bus.sent[0]).data).toEqual({
-      orderId: ORDER,
-      customerId: state.order.customerId,
-      customerEmail: state.order.customerEmail,
-      total: 45,
-      currency: 'USD',
-      channel: 'mobile',
-      reason: 'SHIPPING_UNAVAILABLE',
-    });
+    expect(store.cancellation(ORDER)?.reason).toBe('TECHNICAL_FAILURE');
   });
 });
 

@@ -1,0 +1,82 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { sqsClient } from '../shared/clients.js';
+import { FAILURE_REASON_ATTRIBUTE } from '../shared/dead-letter.js';
+import { requireEnv } from '../shared/env.js';
+import { correlationKeys } from '../shared/log-context.js';
+import { logger, tracer } from '../shared/powertools.js';
+import { type RelayPorts, relayRecords, type StoreRecord } from './relay.js';
+
+// The relay of the order event store's outbox: a thin adapter over relay.ts.
+const busName = requireEnv('EVENT_BUS_NAME');
+const statusTopicArn = requireEnv('STATUS_TOPIC_ARN');
+const deadLetterUrl = requireEnv('RELAY_DEAD_LETTER_URL');
+const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
+const sns = tracer.captureAWSv3Client(new SNSClient({}));
+
+const ports: RelayPorts = {
+  async putOnBus(event) {
+    const { source, 'detail-type': detailType, detail } = event;
+    const result = await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: busName, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) },
+        ],
+      }),
+    );
+    const failed = result.Entries?.[0];
+    if ((result.FailedEntryCount ?? 0) > 0)
+      throw new Error(
+        `PutEvents refused ${detailType} ${detail.metadata.eventId}: ${failed?.ErrorCode} ${failed?.ErrorMessage}`,
+      );
+  },
+  async publishStatus(event) {
+    await sns.send(
+      new PublishCommand({
+        TopicArn: statusTopicArn,
+        Message: JSON.stringify(event),
+        MessageGroupId: event.detail.data.orderId,
+        MessageDeduplicationId: event.detail.metadata.eventId,
+      }),
+    );
+  },
+  async deadLetter(record, reason) {
+    logger.error('Outbox record cannot be relayed; dead-lettered', { recordId: record.recordId, reason });
+    await sqsClient().send(
+      new SendMessageCommand({
+        QueueUrl: deadLetterUrl,
+        MessageBody: JSON.stringify({ recordId: record.recordId, newImage: record.newImage }),
+        MessageAttributes: {
+          [FAILURE_REASON_ATTRIBUTE]: { DataType: 'String', StringValue: reason.slice(0, 1024) },
+        },
+      }),
+    );
+  },
+};
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+  const records: StoreRecord[] = event.Records.map((r) => ({
+    eventName: r.eventName,
+    recordId: r.eventID ?? 'unknown',
+    ...(r.dynamodb?.NewImage
+      ? { newImage: unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>) }
+      : {}),
+  }));
+  let keys: string[] = [];
+  const report = await relayRecords(records, ports, (record, entries) => {
+    // Each record's lines carry its order's correlation keys; the next record's replace them.
+    logger.removeKeys(keys);
+    const correlation = correlationKeys(entries[0]?.event);
+    keys = Object.keys(correlation);
+    logger.appendKeys({ ...correlation, version: record.newImage?.version });
+    keys.push('version');
+    logger.info('Relaying outbox', {
+      entries: entries.map((e) => `${e.destination}:${e.event['detail-type']}`),
+    });
+  }).finally(() => logger.removeKeys(keys));
+  logger.info('Relayed a stream batch', { records: records.length, ...report });
+};
