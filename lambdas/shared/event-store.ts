@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -134,6 +135,38 @@ export class EventStoreClient<E, S> {
       events,
       ...(snapshot ? { snapshotVersion: after } : {}),
     };
+  }
+
+  /** Every event of an aggregate, oldest first, whatever the snapshots (history, rebuilds). */
+  async history(aggregateId: string): Promise<StoredEvent<E>[]> {
+    return (await this.#query(aggregateId, {})).map((item) => this.#stored(item));
+  }
+
+  /**
+   * Every aggregate's events, oldest first, from a scan of the whole table (snapshots left
+   * out), for rebuilding projections. `onPage` hears how many items each page held.
+   */
+  async allAggregates(onPage: (items: number) => void = () => {}): Promise<Map<string, StoredEvent<E>[]>> {
+    const byAggregate = new Map<string, StoredEvent<E>[]>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.options.tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (String(item.aggregateId).endsWith(snapshotKey(''))) continue;
+        const event = this.#stored(item);
+        byAggregate.set(event.aggregateId, [...(byAggregate.get(event.aggregateId) ?? []), event]);
+      }
+      onPage(page.Items?.length ?? 0);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    for (const events of byAggregate.values()) events.sort((a, b) => a.version - b.version);
+    return byAggregate;
   }
 
   /**

@@ -76,8 +76,7 @@ export function describePath(runs: readonly SagaStepRun[]): string {
       if (r.kind === 'compensation') return `↩ ${r.state.replace(/^Compensate/, 'undo ')}${retries}`;
       if (r.kind === 'settle')
         return `settle ${r.state.replace(/^Settle/, '')}: ${r.outcome === 'OK' ? 'it happened ✔' : `✘ ${r.outcome}`}${retries}`;
-      if (r.kind === 'hook')
-        return r.state === 'OnSuccess' ? 'success hook' : 'cancel the order';
+      if (r.kind === 'hook') return r.state === 'OnSuccess' ? 'success hook' : 'cancel the order';
       return `${r.state} ${r.outcome === 'OK' ? '✔' : `✘ ${r.outcome}`}${retries}`;
     })
     .join(' › ');

@@ -166,14 +166,18 @@ export class AppClient {
     return events;
   }
 
-  /** The order's events in the fulfilment service's event store, oldest first, and the state they fold to. */
-  async orderEvents(orderId: string): Promise<Loaded<OrderDomainEvent, OrderState>> {
-    const store = new EventStoreClient<OrderDomainEvent, OrderState>(this.ddb, {
+  /** A client of the fulfilment service's event store (the Order aggregate's events). */
+  eventStore(): EventStoreClient<OrderDomainEvent, OrderState> {
+    return new EventStoreClient<OrderDomainEvent, OrderState>(this.ddb, {
       tableName: this.sagaOutput('EventStoreTableName'),
       schema: OrderDomainEventSchema,
       fold: { initial: initialOrder, apply: applyOrderEvent },
     });
-    return store.load(orderId);
+  }
+
+  /** The order's state, from its latest snapshot and the events after it. */
+  async orderEvents(orderId: string): Promise<Loaded<OrderDomainEvent, OrderState>> {
+    return this.eventStore().load(orderId);
   }
 
   /**

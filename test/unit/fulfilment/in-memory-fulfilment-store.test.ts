@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryFulfilmentStore } from './in-memory-fulfilment-store.js';
 
-// The fake stands in for DynamoDbFulfilmentStore in the step tests: these pin the semantics it
+// The fake stands in for EventSourcedFulfilmentStore in the step tests: these pin the semantics it
 // promises, so a step test can trust what it reads back.
 
 let store: InMemoryFulfilmentStore;
@@ -60,6 +60,13 @@ describe('InMemoryFulfilmentStore.release', () => {
 
   it('releases nothing for an order without a reservation', async () => {
     expect(await store.release('ord-1')).toBe('nothing-to-release');
+  });
+
+  it('bars a reservation that comes after a release, as the event store does', async () => {
+    await store.release('ord-1');
+
+    expect(await store.reserve('ord-1', [line('A', 2)])).toBe(false);
+    expect(store.stock('A')).toBeUndefined();
   });
 
   it('releases nothing the second time', async () => {

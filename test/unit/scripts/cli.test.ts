@@ -36,4 +36,15 @@ describe("the tools' entry points reject bad arguments", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
   });
+
+  it.each([
+    ['event-store/history-main.ts', [], /give the order id/],
+    ['event-store/history-main.ts', ['--all'], /unknown option '--all'/],
+    ['event-store/rebuild-main.ts', ['--show', 'many'], /--show takes a whole number/],
+  ])('%s %j exits 2 with a message and the usage, before reading any table', (script, args, message) => {
+    const result = cli(script, ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/Usage:/);
+  });
 });

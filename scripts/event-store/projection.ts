@@ -1,0 +1,46 @@
+import { DOMAIN_EVENT_CATALOG } from '../../contracts/domain/catalog.js';
+import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
+import type { StoredEvent } from '../../lambdas/shared/event-store.js';
+
+/** An order's row of the status projection: the latest status and the version it came with. */
+export interface StatusRow {
+  readonly status: string;
+  readonly sequence: number;
+}
+
+const STATUS_OF = new Map(
+  DOMAIN_EVENT_CATALOG.flatMap((e) => (e.status ? [[e.type, e.status] as const] : [])),
+);
+
+/**
+ * The status projection of one order, rebuilt from its events: the status of the last event that
+ * publishes one, sequenced by its version, as the relay publishes it (undefined: none yet).
+ */
+export function statusFromEvents(events: readonly StoredEvent<OrderDomainEvent>[]): StatusRow | undefined {
+  let row: StatusRow | undefined;
+  for (const e of events) {
+    const status = STATUS_OF.get(e.event.type);
+    if (status) row = { status, sequence: e.version };
+  }
+  return row;
+}
+
+export interface ProjectionDifference {
+  readonly orderId: string;
+  readonly rebuilt?: StatusRow;
+  readonly live?: StatusRow;
+}
+
+/** Where the live projection differs from the rebuilt one, order by order. */
+export function compareProjections(
+  rebuilt: ReadonlyMap<string, StatusRow | undefined>,
+  live: ReadonlyMap<string, StatusRow | undefined>,
+): ProjectionDifference[] {
+  const differences: ProjectionDifference[] = [];
+  for (const [orderId, row] of rebuilt) {
+    const current = live.get(orderId);
+    if (row?.status !== current?.status || row?.sequence !== current?.sequence)
+      differences.push({ orderId, ...(row ? { rebuilt: row } : {}), ...(current ? { live: current } : {}) });
+  }
+  return differences;
+}
