@@ -251,6 +251,23 @@ export async function checkInvariants(
     ) {
       violations.push({ orderId, problem: `cancelled but ${JSON.stringify(state)}` });
     }
+    // The outbox: exactly one outcome event per terminal order, the one the saga ended with,
+    // and the order's events fold to that same outcome.
+    const events = await app.eventStore().history(orderId);
+    const outcomes = events.flatMap((e) =>
+      (e.outbox ?? [])
+        .map((o) => (o as { event?: { 'detail-type'?: string } }).event?.['detail-type'])
+        .filter((t) => t === 'OrderConfirmed' || t === 'OrderCancelled'),
+    );
+    const wanted = confirmed ? 'OrderConfirmed' : 'OrderCancelled';
+    if (outcomes.length !== 1 || outcomes[0] !== wanted)
+      violations.push({
+        orderId,
+        problem: `outbox outcomes ${JSON.stringify(outcomes)}, expected one ${wanted}`,
+      });
+    const folded = (await app.orderEvents(orderId)).state.outcome?.status;
+    if (folded !== (confirmed ? 'CONFIRMED' : 'CANCELLED'))
+      violations.push({ orderId, problem: `the saga ended ${end} but the order's events fold to ${folded}` });
     const effects = await app.effectCounts(orderId);
     const expected = {
       EMAIL: channel === 'test' ? 0 : 1,
