@@ -61,3 +61,10 @@ export const DOMAIN_EVENT_CATALOG: readonly DomainEventEntry[] = [
     status: 'CANCELLED',
   }),
 ];
+
+const STATUS_BY_TYPE: ReadonlyMap<OrderDomainEventType, OrderStatus> = new Map(
+  DOMAIN_EVENT_CATALOG.flatMap((e) => (e.status ? [[e.type, e.status] as const] : [])),
+);
+
+/** The OrderStatusChanged status a domain event publishes on the status stream, if any. */
+export const statusOf = (type: OrderDomainEventType): OrderStatus | undefined => STATUS_BY_TYPE.get(type);

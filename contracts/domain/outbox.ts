@@ -13,3 +13,11 @@ export const OutboxEntrySchema = z.discriminatedUnion('destination', [
   z.object({ destination: z.literal('status-stream'), event: OrderStatusChangedSchema }),
 ]);
 export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+
+/** The detail types of a stored outbox, in order; an entry that breaks the contract reads as `?`. */
+export function outboxDetailTypes(outbox: readonly unknown[] | undefined): string[] {
+  return (outbox ?? []).map((raw) => {
+    const entry = OutboxEntrySchema.safeParse(raw);
+    return entry.success ? entry.data.event['detail-type'] : '?';
+  });
+}

@@ -1,4 +1,4 @@
-import { DOMAIN_EVENT_CATALOG } from '../../contracts/domain/catalog.js';
+import { statusOf } from '../../contracts/domain/catalog.js';
 import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
 import type { OutboxEntry } from '../../contracts/domain/outbox.js';
 import type { EventMetadata } from '../../contracts/events/envelope.js';
@@ -40,10 +40,6 @@ export const outcomeData = (order: SagaOrder) => ({
   currency: order.currency,
   channel: order.channel,
 });
-
-const STATUS_OF = new Map(
-  DOMAIN_EVENT_CATALOG.flatMap((e) => (e.status ? [[e.type, e.status] as const] : [])),
-);
 
 export function outboxFor(
   before: OrderState,
@@ -91,7 +87,7 @@ export function outboxFor(
           },
         },
       });
-    const status = STATUS_OF.get(event.type);
+    const status = statusOf(event.type);
     if (status)
       entries.push({
         destination: 'status-stream',

@@ -7,7 +7,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sqsClient } from '../shared/clients.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../shared/dead-letter.js';
 import { requireEnv } from '../shared/env.js';
-import { correlationKeys } from '../shared/log-context.js';
+import { withCorrelation } from '../shared/log-context.js';
 import { logger, tracer } from '../shared/powertools.js';
 import { type RelayPorts, relayRecords, type StoreRecord } from './relay.js';
 
@@ -66,17 +66,15 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
       ? { newImage: unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>) }
       : {}),
   }));
-  let keys: string[] = [];
-  const report = await relayRecords(records, ports, (record, entries) => {
-    // Each record's lines carry its order's correlation keys; the next record's replace them.
-    logger.removeKeys(keys);
-    const correlation = correlationKeys(entries[0]?.event);
-    keys = Object.keys(correlation);
-    logger.appendKeys({ ...correlation, version: record.newImage?.version });
-    keys.push('version');
-    logger.info('Relaying outbox', {
-      entries: entries.map((e) => `${e.destination}:${e.event['detail-type']}`),
-    });
-  }).finally(() => logger.removeKeys(keys));
+  // Each record's lines carry its order's correlation keys, taken off before the next record.
+  const report = await relayRecords(records, ports, (record, entries, publish) =>
+    withCorrelation(entries[0]?.event, async () => {
+      logger.info('Relaying outbox', {
+        version: record.newImage?.version,
+        entries: entries.map((e) => `${e.destination}:${e.event['detail-type']}`),
+      });
+      await publish();
+    }),
+  );
   logger.info('Relayed a stream batch', { records: records.length, ...report });
 };

@@ -59,11 +59,18 @@ export function outboxOf(
   return { kind: 'entries', entries };
 }
 
-/** Relay a batch of stream records, one after the other. */
+/**
+ * Relay a batch of stream records, one after the other. `around` runs each record's publishing
+ * (the handler puts the order's correlation keys on its log lines there).
+ */
 export async function relayRecords(
   records: readonly StoreRecord[],
   ports: RelayPorts,
-  onRecord: (record: StoreRecord, entries: readonly OutboxEntry[]) => void = () => {},
+  around: (
+    record: StoreRecord,
+    entries: readonly OutboxEntry[],
+    publish: () => Promise<void>,
+  ) => Promise<void> = (_record, _entries, publish) => publish(),
 ): Promise<RelayReport> {
   let published = 0;
   let deadLettered = 0;
@@ -79,12 +86,13 @@ export async function relayRecords(
       deadLettered += 1;
       continue;
     }
-    onRecord(record, outbox.entries);
-    for (const entry of outbox.entries) {
-      if (entry.destination === 'bus') await ports.putOnBus(entry.event);
-      else await ports.publishStatus(entry.event);
-      published += 1;
-    }
+    await around(record, outbox.entries, async () => {
+      for (const entry of outbox.entries) {
+        if (entry.destination === 'bus') await ports.putOnBus(entry.event);
+        else await ports.publishStatus(entry.event);
+        published += 1;
+      }
+    });
   }
   return { published, deadLettered, skipped };
 }

@@ -160,7 +160,9 @@ export class EventStoreClient<E, S> {
       for (const item of page.Items ?? []) {
         if (String(item.aggregateId).endsWith(snapshotKey(''))) continue;
         const event = this.#stored(item);
-        byAggregate.set(event.aggregateId, [...(byAggregate.get(event.aggregateId) ?? []), event]);
+        const events = byAggregate.get(event.aggregateId) ?? [];
+        if (events.length === 0) byAggregate.set(event.aggregateId, events);
+        events.push(event);
       }
       onPage(page.Items?.length ?? 0);
       start = page.LastEvaluatedKey;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
 import { ORDER_PLACED_DETAIL_TYPE } from '../../contracts/events/order-placed.js';
 import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import { ORDER_SAGA_OUTCOMES } from '../../contracts/saga-state.js';
@@ -254,11 +255,9 @@ export async function checkInvariants(
     // The outbox: exactly one outcome event per terminal order, the one the saga ended with,
     // and the order's events fold to that same outcome.
     const events = await app.eventStore().history(orderId);
-    const outcomes = events.flatMap((e) =>
-      (e.outbox ?? [])
-        .map((o) => (o as { event?: { 'detail-type'?: string } }).event?.['detail-type'])
-        .filter((t) => t === 'OrderConfirmed' || t === 'OrderCancelled'),
-    );
+    const outcomes = events
+      .flatMap((e) => outboxDetailTypes(e.outbox))
+      .filter((t) => t === 'OrderConfirmed' || t === 'OrderCancelled');
     const wanted = confirmed ? 'OrderConfirmed' : 'OrderCancelled';
     if (outcomes.length !== 1 || outcomes[0] !== wanted)
       violations.push({

@@ -1,4 +1,5 @@
 import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
+import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
 import { idSchema } from '../../contracts/events/envelope.js';
 import type { StoredEvent } from '../../lambdas/shared/event-store.js';
 import { textTable } from '../shared/table.js';
@@ -56,9 +57,7 @@ export function formatHistory(orderId: string, events: readonly StoredEvent<Orde
     e.occurredAt,
     e.event.type,
     detailOf(e.event),
-    (e.outbox ?? [])
-      .map((o) => (o as { event?: { 'detail-type'?: string } }).event?.['detail-type'] ?? '?')
-      .join(', '),
+    outboxDetailTypes(e.outbox).join(', '),
   ]);
   return `Order ${orderId}: ${events.length} event(s)\n${textTable(rows, {
     header: ['VERSION', 'TIME', 'EVENT', 'WHAT', 'OUTBOX'],

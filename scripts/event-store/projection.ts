@@ -1,4 +1,4 @@
-import { DOMAIN_EVENT_CATALOG } from '../../contracts/domain/catalog.js';
+import { statusOf } from '../../contracts/domain/catalog.js';
 import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
 import type { StoredEvent } from '../../lambdas/shared/event-store.js';
 
@@ -8,10 +8,6 @@ export interface StatusRow {
   readonly sequence: number;
 }
 
-const STATUS_OF = new Map(
-  DOMAIN_EVENT_CATALOG.flatMap((e) => (e.status ? [[e.type, e.status] as const] : [])),
-);
-
 /**
  * The status projection of one order, rebuilt from its events: the status of the last event that
  * publishes one, sequenced by its version, as the relay publishes it (undefined: none yet).
@@ -19,7 +15,7 @@ const STATUS_OF = new Map(
 export function statusFromEvents(events: readonly StoredEvent<OrderDomainEvent>[]): StatusRow | undefined {
   let row: StatusRow | undefined;
   for (const e of events) {
-    const status = STATUS_OF.get(e.event.type);
+    const status = statusOf(e.event.type);
     if (status) row = { status, sequence: e.version };
   }
   return row;

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import * as z from 'zod/mini';
 import { DOMAIN_EVENT_CATALOG } from '../../contracts/domain/catalog.js';
 import { EVENT_CATALOG, type EventChannel, type EventContract } from '../../contracts/events/catalog.js';
+import { capitalise } from '../../lib/stacks/output-keys.js';
 import { markdownTable } from '../shared/table.js';
 
 /** The channels integration events travel on, as AsyncAPI and docs/events.md name them. */
@@ -123,7 +124,7 @@ export function asyncApiDocument(): Record<string, unknown> {
   const operations = Object.fromEntries(
     EVENT_CATALOG.flatMap((c) =>
       c.labels.channels.map((ch) => [
-        `publish${c.detailType}To${CHANNELS[ch].id.charAt(0).toUpperCase()}${CHANNELS[ch].id.slice(1)}`,
+        `publish${c.detailType}To${capitalise(CHANNELS[ch].id)}`,
         {
           action: 'send',
           channel: { $ref: `#/channels/${CHANNELS[ch].id}` },

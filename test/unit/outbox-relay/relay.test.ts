@@ -106,3 +106,20 @@ describe('the outbox relay', () => {
     expect(sent).toEqual(['bus:OrderConfirmed:ord-1']);
   });
 });
+
+describe('the outbox relay around each record', () => {
+  it("publishes a record's entries inside its wrapper, one record after the other, and none for a dead letter", async () => {
+    const { p, sent } = ports();
+    const log: string[] = [];
+    await relayRecords(
+      [insert('r1', [confirmed('ord-1')]), insert('r2', 'not a list'), insert('r3', [confirmed('ord-3')])],
+      p,
+      async (record, entries, publish) => {
+        log.push(`enter ${record.recordId} (${entries.length})`);
+        await publish();
+        log.push(`leave ${record.recordId} after ${sent.length} sent`);
+      },
+    );
+    expect(log).toEqual(['enter r1 (1)', 'leave r1 after 1 sent', 'enter r3 (1)', 'leave r3 after 2 sent']);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderDomainEvent } from '../../../../contracts/domain/order-events.js';
-import { orderPlacedData } from '../../../../contracts/samples.js';
+import { orderPlacedData, orderStatusChanged } from '../../../../contracts/samples.js';
 import type { StoredEvent } from '../../../../lambdas/shared/event-store.js';
 import { formatHistory, parseHistoryArgs, UsageError } from '../../../../scripts/event-store/history.js';
 import { compareProjections, statusFromEvents } from '../../../../scripts/event-store/projection.js';
@@ -21,7 +21,7 @@ const stored = (
 const history = [
   stored(1, { type: 'OrderPlaced', data: { order, cause: { eventId: 'x', correlationId: 'y' } } }),
   stored(2, { type: 'StockReserved', data: { lines: [{ sku: 'MUG', quantity: 2 }] } }, [
-    { event: { 'detail-type': 'OrderStatusChanged' } },
+    { destination: 'status-stream', event: orderStatusChanged('ord-1', 'STOCK_RESERVED', 2) },
   ]),
   stored(3, { type: 'PaymentDeclined', data: { reason: 'PAYMENT_DECLINED' } }),
 ];
@@ -48,6 +48,11 @@ describe('the order history', () => {
     expect(text).toMatch(/^Order ord-1: 3 event\(s\)/);
     expect(text).toMatch(/2\s+2026-12-03T08:00:02.000Z\s+StockReserved\s+2× MUG\s+OrderStatusChanged/);
     expect(text).toMatch(/3\s+\S+\s+PaymentDeclined\s+PAYMENT_DECLINED/);
+  });
+
+  it('marks an outbox entry that breaks the contract with ?', () => {
+    const broken = [stored(1, { type: 'StockReleased', data: {} }, [{ destination: 'bus', event: {} }])];
+    expect(formatHistory('ord-1', broken)).toMatch(/1\s+\S+\s+StockReleased\s+\?/);
   });
 });
 
