@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
 import type { SagaOrder } from '../../contracts/saga-state.js';
 import {
+  type Append,
   appendWithRetry,
   ConditionFailedError,
   type EventStoreClient,
@@ -12,10 +13,8 @@ import type { OrderState } from './order-aggregate.js';
 import { type OutboxClock, outboxFor } from './order-outbox.js';
 import { fulfilmentKeys, giveBackStock, takeStock } from './stock-items.js';
 
-type Decision = {
-  events: OrderDomainEvent[];
-  alongside?: Parameters<EventStoreClient<OrderDomainEvent, OrderState>['append']>[0]['alongside'];
-};
+/** What a step decided to append: its events, and the stock writes that go with them. */
+type Decision = Pick<Append<OrderDomainEvent>, 'events' | 'alongside'>;
 
 /**
  * The fulfilment service's state as the Order aggregate's events in the event store. Every
