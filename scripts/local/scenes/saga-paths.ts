@@ -51,7 +51,11 @@ export async function sagaPathsScene(app: AppClient, demo: DemoRun): Promise<voi
   await app.publisher.publish([orders[0]?.request ?? placeOrder()]);
   progress.info(`${orders.length} orders placed, the first one twice (its saga must still run once)`);
   const ends = await Promise.all(orders.map((o) => app.sagaEnd(o.request.data.orderId)));
-  console.log("\nEach order's path through the saga (npm run saga:status -- <orderId> for details):");
+  console.log(
+    "\nEach order's path through the saga (npm run saga:status -- <orderId> for details). Every step\n" +
+      "appended the order's events to the event store, the outcome events in the same transaction;\n" +
+      'the outbox relay published those (npm run order:history -- <orderId> lists them):',
+  );
   for (const [i, o] of orders.entries()) {
     const end = ends[i];
     const verdict = end ? describeEnd(sagaEnd(end)) : 'not ended';
