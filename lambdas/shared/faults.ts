@@ -6,7 +6,12 @@ import { logger } from './powertools.js';
 const settings = (() => {
   const raw = process.env.FAULT_INJECTION;
   if (!raw) return undefined;
-  const parsed = JSON.parse(raw) as { rate: number; mode: 'error' | 'timeout'; seed: number };
+  const parsed = JSON.parse(raw) as {
+    rate: number;
+    mode: 'error' | 'timeout';
+    seed: number;
+    call?: number;
+  };
   logger.warn('Fault injection is on for this function', parsed);
   return parsed;
 })();
@@ -21,12 +26,14 @@ export function shouldFail(seed: number, key: string, call: number, rate: number
 
 /**
  * Inject the configured fault for this call, if any: a TransientError, or a wait past the
- * function's timeout. A no-op (one undefined check) when fault injection is off.
+ * function's timeout. A no-op (one undefined check) when fault injection is off. Calls are
+ * counted per key in this process; with `call`, only that call of each key can fail.
  */
 export async function injectFault(key: string, remainingMs: () => number): Promise<void> {
   if (!settings) return;
   const call = (calls.get(key) ?? 0) + 1;
   calls.set(key, call);
+  if (settings.call !== undefined && call !== settings.call) return;
   if (!shouldFail(settings.seed, key, call, settings.rate)) return;
   logger.warn('Injected fault', { key, call, mode: settings.mode });
   if (settings.mode === 'timeout') await new Promise((r) => setTimeout(r, remainingMs() + 1000));

@@ -12,6 +12,13 @@ export interface FaultSettings {
   readonly rate: number;
   /** `error`: throw a retryable fault; `timeout`: run past the function timeout. */
   readonly mode: FaultMode;
+  /**
+   * Only this call of each fault key can fail, 1 being the first. A key counts the calls of
+   * one message delivery, one step's request, or one relay batch (its records with an outbox):
+   * `call: 2` with `rate: 1` stops every relay batch after its first record.
+   * @default every call
+   */
+  readonly call?: number;
 }
 
 export interface FaultPlan {
@@ -43,6 +50,8 @@ export function faultPlanFromContext(value: unknown): FaultPlan | undefined {
       throw new Error(`faults: ${name}.rate must be from 0 to 1.`);
     if (t.mode !== 'error' && t.mode !== 'timeout')
       throw new Error(`faults: ${name}.mode must be "error" or "timeout".`);
+    if (t.call !== undefined && (!Number.isInteger(t.call) || t.call < 1))
+      throw new Error(`faults: ${name}.call must be a whole number from 1.`);
   }
   return { seed: plan.seed, targets };
 }

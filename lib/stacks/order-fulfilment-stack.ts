@@ -173,6 +173,7 @@ export class OrderFulfilmentStack extends Stack {
     new CfnOutput(this, 'EventStoreTableName', { value: this.eventStore.table.tableName });
     new CfnOutput(this, 'OutboxRelayDlqUrl', { value: this.relayDeadLetters.queueUrl });
     new CfnOutput(this, 'OutboxRelayLogGroupName', { value: this.relay.logGroup.logGroupName });
+    new CfnOutput(this, 'OutboxRelayFunctionName', { value: this.relay.functionName });
     new CfnOutput(this, 'SagaIntakeQueueUrl', { value: this.intake.queue.queueUrl });
     new CfnOutput(this, 'SagaIntakeDlqUrl', { value: this.intake.deadLetterQueue.queueUrl });
   }

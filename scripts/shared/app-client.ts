@@ -1,6 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   ExecutionDoesNotExist,
@@ -79,6 +85,7 @@ export class AppClient {
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
   readonly ddb: DynamoDBDocumentClient;
+  readonly lambda: LambdaClient;
 
   constructor(endpoint = process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT) {
     const all = readOutputs();
@@ -97,6 +104,7 @@ export class AppClient {
     this.sns = new SNSClient(config);
     this.sqs = new SQSClient(config);
     this.ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+    this.lambda = new LambdaClient(config);
   }
 
   output(key: string): string {
@@ -178,6 +186,29 @@ export class AppClient {
   /** The order's state, from its latest snapshot and the events after it. */
   async orderEvents(orderId: string): Promise<Loaded<OrderDomainEvent, OrderState>> {
     return this.eventStore().load(orderId);
+  }
+
+  /** The outbox relay's event source mapping (on the event store's stream). */
+  async relayMapping(): Promise<{ uuid: string; functionName: string }> {
+    const functionName = this.sagaOutput('OutboxRelayFunctionName');
+    const { EventSourceMappings: mappings = [] } = await this.lambda.send(
+      new ListEventSourceMappingsCommand({ FunctionName: functionName }),
+    );
+    const [mapping, ...others] = mappings;
+    if (!mapping?.UUID || others.length > 0)
+      throw new Error(`expected one event source mapping on ${functionName}, found ${mappings.length}`);
+    return { uuid: mapping.UUID, functionName };
+  }
+
+  /** Stop (or start) the outbox relay's event source; resolves once the mapping says so. */
+  async setRelayEnabled(enabled: boolean): Promise<void> {
+    const { uuid } = await this.relayMapping();
+    await this.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled }));
+    const wanted = enabled ? 'Enabled' : 'Disabled';
+    await waitFor(`the outbox relay's event source to be ${wanted}`, async () => {
+      const { State } = await this.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      return State === wanted ? true : undefined;
+    });
   }
 
   /**
