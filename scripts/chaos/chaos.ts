@@ -37,8 +37,13 @@ export const CHAOS_TARGETS = [
 
 /** The `faults` CDK context of a chaos deployment. */
 export function chaosFaults(options: ChaosOptions): string {
+  // The relay's fault key is its batch, so `call: 2` crashes that share of batches right after
+  // their first record went out (a fault per record would fail nearly every batch of ten).
   const targets = Object.fromEntries(
-    CHAOS_TARGETS.map((t) => [t, { rate: options.faultRate, mode: 'error' }]),
+    CHAOS_TARGETS.map((t) => [
+      t,
+      { rate: options.faultRate, mode: 'error', ...(t === 'OutboxRelay' ? { call: 2 } : {}) },
+    ]),
   );
   return JSON.stringify({ seed: options.seed, targets });
 }
