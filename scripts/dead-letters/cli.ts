@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
 import { DEFAULT_RATE, MAX_RATE, type RedriveReport } from './redrive.js';
+import type { StreamRelayClients } from './stream-relay.js';
 
 /**
  * Argument parsing, report wording and Ctrl-C handling for `npm run dlq` and `npm run redrive`,
@@ -42,7 +46,9 @@ Options:
 
 Kinds: "queue DLQ" (filled by a queue's RedrivePolicy after maxReceiveCount receives, or by
 its consumer for a record that can never succeed), "SNS delivery DLQ" (a subscription's
-RedrivePolicy), "EventBridge target DLQ" (a rule target's DeadLetterConfig).
+RedrivePolicy), "EventBridge target DLQ" (a rule target's DeadLetterConfig), "stream relay
+DLQ" (a DynamoDB-stream event source's on-failure destination, which the outbox relay also
+uses for a record it can never relay).
 Peeking receives with visibility timeout 0: messages stay where they are, but every peek
 counts as a receive (-n above 10 pages through the queue, hiding messages for a moment and
 making them visible again at once). Peeks and ages come from a sample; SQS may not return
@@ -121,7 +127,7 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
   }
 }
 
-export const REDRIVE_USAGE = `Usage: npm run redrive -- <queue> | --all | --bus-dlq [<queue>] | --sns-dlq [<queue>] [options]
+export const REDRIVE_USAGE = `Usage: npm run redrive -- <queue> | --all | --bus-dlq [<queue>] | --sns-dlq [<queue>] | --relay-dlq [<queue>] [options]
 
 Moves dead-lettered messages back to where they failed. Fix the cause first (npm run dlq --
 peek <queue> says why each message failed), then redrive.
@@ -139,6 +145,14 @@ What to redrive:
   --sns-dlq        every SNS delivery DLQ, or only <queue>: republished to its topic, where
                    every subscription's filter policy applies again (duplicates for the
                    subscriptions that had it, absorbed by idempotent consumers)
+  --relay-dlq      every stream relay DLQ (fulfilment/outbox-relay-dead-letters), or only
+                   <queue>: each message's records go through the relay function again,
+                   read from the table as it is now: an on-failure record (AWS) names a
+                   batch's stream position, whose keys are read from the stream (it keeps
+                   them 24 hours); a record the relay dead-lettered is redriven only once it
+                   passes the relay's outbox check, else it stays with the reason. Outcome
+                   events already published go out again with the same eventId, which the
+                   consumers de-duplicate
 
 Options:
   --rate <N>       at most N messages per second, 1-${MAX_RATE} (default ${DEFAULT_RATE})
@@ -157,7 +171,8 @@ message group, new deduplication id) and deletes from the DLQ only the messages 
 the send acknowledged. A message whose copy failed stays in the DLQ.
 
 An empty DLQ is reported as "empty, nothing to move" and left alone (exit status 0); with
---all, --bus-dlq or --sns-dlq each empty one says so, and a last line sums up the run.
+--all, --bus-dlq, --sns-dlq or --relay-dlq each empty one says so, and a last line sums up
+the run.
 
 Safe to interrupt: Ctrl-C before anything moves quits at once; once messages are moving, it
 stops after the current batch (a move task is cancelled), and a second Ctrl-C quits at once.
@@ -172,9 +187,10 @@ Examples:
   npm run redrive -- email --dry-run
   npm run redrive -- notifications/analytics --rate 50
   npm run redrive -- --all
-  npm run redrive -- --bus-dlq`;
+  npm run redrive -- --bus-dlq
+  npm run redrive -- --relay-dlq --dry-run`;
 
-export type RedriveMode = 'queue' | 'bus' | 'sns';
+export type RedriveMode = 'queue' | 'bus' | 'sns' | 'relay';
 
 export interface RedriveCommand {
   readonly command: 'redrive';
@@ -197,6 +213,7 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveCommand | { re
         all: { type: 'boolean', default: false },
         'bus-dlq': { type: 'boolean', default: false },
         'sns-dlq': { type: 'boolean', default: false },
+        'relay-dlq': { type: 'boolean', default: false },
         rate: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         bus: { type: 'string' },
@@ -219,17 +236,23 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveCommand | { re
   const all = values.all === true;
   const busDlq = values['bus-dlq'] === true;
   const snsDlq = values['sns-dlq'] === true;
-  if (busDlq && snsDlq) throw new UsageError('choose one of --bus-dlq and --sns-dlq.');
-  if (all && (busDlq || snsDlq)) {
-    throw new UsageError(
-      `--all is for queue DLQs; --${busDlq ? 'bus' : 'sns'}-dlq alone already takes all of its kind.`,
-    );
+  const relayDlq = values['relay-dlq'] === true;
+  const kinds = (
+    [
+      [busDlq, 'bus'],
+      [snsDlq, 'sns'],
+      [relayDlq, 'relay'],
+    ] as const
+  ).flatMap(([chosen, kind]): RedriveMode[] => (chosen ? [kind] : []));
+  if (kinds.length > 1) throw new UsageError('choose one of --bus-dlq, --sns-dlq and --relay-dlq.');
+  if (all && kinds[0]) {
+    throw new UsageError(`--all is for queue DLQs; --${kinds[0]}-dlq alone already takes all of its kind.`);
   }
   if (all && queue) throw new UsageError(`name a queue or pass --all, not both (got '${queue}' and --all).`);
-  if (!all && !busDlq && !snsDlq && !queue) {
-    throw new UsageError('name a queue to redrive, or pass --all, --bus-dlq or --sns-dlq.');
+  if (!all && !kinds[0] && !queue) {
+    throw new UsageError('name a queue to redrive, or pass --all, --bus-dlq, --sns-dlq or --relay-dlq.');
   }
-  const mode: RedriveMode = busDlq ? 'bus' : snsDlq ? 'sns' : 'queue';
+  const mode: RedriveMode = kinds[0] ?? 'queue';
   if (values.bus !== undefined && mode !== 'bus') throw new UsageError('--bus applies to --bus-dlq only.');
   if (values.mover && mode !== 'queue') throw new UsageError('--mover applies to queue DLQs only.');
   const rate =
@@ -254,6 +277,7 @@ export interface Clients {
   readonly sqs: SQSClient;
   readonly eventBridge: EventBridgeClient;
   readonly sns: SNSClient;
+  readonly streamRelay: StreamRelayClients;
 }
 
 /** Clients for the local emulator (AWS_ENDPOINT_URL, else the default), or for AWS with --aws. */
@@ -264,6 +288,11 @@ export function connectClients(aws: boolean): Clients {
     sqs: new SQSClient(config),
     eventBridge: new EventBridgeClient(config),
     sns: new SNSClient(config),
+    streamRelay: {
+      lambda: new LambdaClient(config),
+      dynamodb: new DynamoDBClient(config),
+      streams: new DynamoDBStreamsClient(config),
+    },
   };
 }
 

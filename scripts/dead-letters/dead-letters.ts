@@ -38,18 +38,28 @@ export const DEAD_LETTER_ATTRIBUTES: readonly string[] = [
  *   its consumer, for a record that can never succeed;
  * - `sns-delivery`: SNS, for messages it could not deliver to a subscription;
  * - `eventbridge-target`: EventBridge, for events it could not deliver to a rule's target.
+ * - `stream-relay`: a DynamoDB-stream event source mapping's on-failure destination (where a
+ *   batch's stream position goes after its retries), which the function itself also uses for
+ *   records it can never relay (the outbox relay).
  */
-export type DeadLetterKind = 'queue' | 'sns-delivery' | 'eventbridge-target';
+export type DeadLetterKind = 'queue' | 'sns-delivery' | 'eventbridge-target' | 'stream-relay';
 
 export const KIND_LABELS: Readonly<Record<DeadLetterKind, string>> = {
   queue: 'queue DLQ',
   'sns-delivery': 'SNS delivery DLQ',
   'eventbridge-target': 'EventBridge target DLQ',
+  'stream-relay': 'stream relay DLQ',
 };
 
 export interface QueueRef {
   readonly url: string;
   readonly arn: string;
+}
+
+/** A function on a DynamoDB table's stream, and the table. */
+export interface StreamRelay {
+  readonly functionName: string;
+  readonly tableName: string;
 }
 
 export interface DeadLetterQueue {
@@ -71,6 +81,8 @@ export interface DeadLetterQueue {
   readonly topicArns: readonly string[];
   /** `eventbridge-target`: the buses of the rules whose targets dead-letter here. */
   readonly busNames: readonly string[];
+  /** `stream-relay`: the stream functions whose event source fails over to here. */
+  readonly streamRelays: readonly StreamRelay[];
   /** Construct paths of the subscriptions or rules that dead-letter here. */
   readonly usedBy: readonly string[];
 }
@@ -212,6 +224,7 @@ export async function discoverDeadLetterQueues(
   const paths = new Map<string, string>();
   const sns = new Map<string, { topics: Set<string>; usedBy: string[] }>();
   const rules = new Map<string, { buses: Set<string>; usedBy: string[] }>();
+  const relays = new Map<string, { relays: StreamRelay[]; usedBy: string[] }>();
 
   /** The deployed queue a template value points at: a reference, or a literal URL or ARN. */
   const queueFor = (stackName: string, value: unknown): DeployedQueue | undefined => {
@@ -243,6 +256,21 @@ export async function discoverDeadLetterQueues(
         sns.set(dlq.arn, entry);
       }
 
+      if (resource.Type === 'AWS::Lambda::EventSourceMapping') {
+        const onFailure = (props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)
+          ?.OnFailure;
+        const dlq = onFailure ? queueFor(t.stackName, onFailure.Destination) : undefined;
+        // A stream's ARN is the table's StreamArn attribute: the reference names the table.
+        const table = resolve(t.stackName, props.EventSourceArn);
+        const tableName = table ? physicalIds.get(keyOf(table)) : undefined;
+        const functionName = physicalIdFor(t.stackName, props.FunctionName);
+        if (!dlq || !tableName || !functionName) continue;
+        const entry = relays.get(dlq.arn) ?? { relays: [], usedBy: [] };
+        entry.relays.push({ functionName, tableName });
+        entry.usedBy.push(stripResource(where));
+        relays.set(dlq.arn, entry);
+      }
+
       if (resource.Type === 'AWS::Events::Rule') {
         const targets = Array.isArray(props.Targets) ? (props.Targets as Record<string, unknown>[]) : [];
         for (const target of targets) {
@@ -263,13 +291,16 @@ export async function discoverDeadLetterQueues(
     const queueSources = sources.get(q.arn);
     const snsUse = sns.get(q.arn);
     const ruleUse = rules.get(q.arn);
+    const relayUse = relays.get(q.arn);
     const kind: DeadLetterKind | undefined = queueSources
       ? 'queue'
       : ruleUse
         ? 'eventbridge-target'
         : snsUse
           ? 'sns-delivery'
-          : undefined;
+          : relayUse
+            ? 'stream-relay'
+            : undefined;
     if (!kind) continue;
     found.push({
       path: paths.get(keyOf(q)) ?? `${q.stackName}/${q.logicalId}`,
@@ -282,7 +313,8 @@ export async function discoverDeadLetterQueues(
       sourceQueues: (queueSources ?? []).map(({ url, arn }) => ({ url, arn })),
       topicArns: [...(snsUse?.topics ?? [])],
       busNames: [...(ruleUse?.buses ?? [])],
-      usedBy: [...(queueSources ? [] : (ruleUse?.usedBy ?? snsUse?.usedBy ?? []))],
+      streamRelays: [...(relayUse?.relays ?? [])],
+      usedBy: [...(queueSources ? [] : (ruleUse?.usedBy ?? snsUse?.usedBy ?? relayUse?.usedBy ?? []))],
     });
   }
   const order = (q: DeadLetterQueue) => stacks.indexOf(q.stackName);
@@ -536,5 +568,7 @@ export function redriveTarget(queue: DeadLetterQueue): string {
   const last = (s: string, sep: string) => s.split(sep).pop() ?? s;
   if (queue.kind === 'queue') return queue.sourceQueues.map((q) => `queue ${last(q.url, '/')}`).join(', ');
   if (queue.kind === 'sns-delivery') return queue.topicArns.map((t) => `topic ${last(t, ':')}`).join(', ');
+  if (queue.kind === 'stream-relay')
+    return queue.streamRelays.map((r) => `function ${r.functionName} (records of ${r.tableName})`).join(', ');
   return queue.busNames.map((b) => `bus ${b}`).join(', ');
 }

@@ -14,16 +14,19 @@ const KIND_OF_MODE: Record<RedriveCommand['mode'], DeadLetterKind> = {
   queue: 'queue',
   bus: 'eventbridge-target',
   sns: 'sns-delivery',
+  relay: 'stream-relay',
 };
 const FLAG_OF_KIND: Record<DeadLetterKind, string> = {
   queue: '',
   'eventbridge-target': '--bus-dlq',
   'sns-delivery': '--sns-dlq',
+  'stream-relay': '--relay-dlq',
 };
 const WHY_FLAG: Record<DeadLetterKind, string> = {
   queue: '',
   'eventbridge-target': 'its events go back on the bus, where every rule matches them again',
   'sns-delivery': 'its messages are republished to the topic, where every subscription sees them again',
+  'stream-relay': 'its records go through the stream function again, which publishes their outbox again',
 };
 
 /** Which dead-letter queues the command line selects, or a usage error. */

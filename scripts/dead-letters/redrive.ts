@@ -30,6 +30,7 @@ import {
   queueDepth,
   type SqsLike,
 } from './dead-letters.js';
+import { type StreamRelayClients, toStreamRelay } from './stream-relay.js';
 
 /**
  * Moves dead-lettered messages back to where they failed: a queue DLQ to its source queue
@@ -630,6 +631,8 @@ export interface RedriveClients {
   readonly sqs: SqsLike;
   readonly eventBridge?: EventBridgeLike;
   readonly sns?: SnsLike;
+  /** Stream relay DLQs: the function, the table and its stream. */
+  readonly streamRelay?: StreamRelayClients;
 }
 
 export interface RedriveOptions extends MoveOptions {
@@ -706,6 +709,20 @@ function routeOf(clients: RedriveClients, queue: DeadLetterQueue, options: Redri
     return {
       destination: options.bus ? `bus ${options.bus}` : `bus ${fallback} (or the bus its rule names)`,
       deliver: toBus(clients.eventBridge, fallback ?? '', options.bus),
+    };
+  }
+  if (queue.kind === 'stream-relay') {
+    const [relay, ...others] = queue.streamRelays;
+    if (!relay) throw new Error(`no stream function is known to dead-letter into ${queue.name}.`);
+    if (others.length > 0)
+      throw new Error(
+        `${queue.name} serves ${queue.streamRelays.length} stream functions; redrive needs one.`,
+      );
+    if (!clients.streamRelay)
+      throw new Error('redriving through a stream function needs Lambda and DynamoDB clients.');
+    return {
+      destination: `function ${relay.functionName}`,
+      deliver: toStreamRelay(clients.streamRelay, relay),
     };
   }
   if (!clients.sns) throw new Error('redriving to a topic needs an SNS client.');

@@ -1,10 +1,20 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { placeOrder } from '../../contracts/samples.js';
 import { FAULT_INJECTION_ENV, type FaultSettings } from '../../lib/shared/fault-injection.js';
+import { redriveDeadLetters } from '../../scripts/dead-letters/redrive-command.js';
+import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../../scripts/emulator/emulator.js';
 import { statusFromEvents } from '../../scripts/event-store/projection.js';
 import type { AppClient } from '../../scripts/shared/app-client.js';
-import { connect, logLines, waitFor } from './support.js';
+import { connect, logLines, settled, waitFor } from './support.js';
 
 const app = connect();
 
@@ -108,4 +118,95 @@ describe('the outbox relay', () => {
       .filter((e) => (e.outbox?.length ?? 0) > 0);
     expect(relayed.length).toBeGreaterThan(records.length);
   });
+
+  it('npm run redrive -- --relay-dlq relays an on-failure batch again, and each consumer sees the outcome once', async () => {
+    const order = placeOrder({ total: 150 });
+    const id = order.data.orderId;
+    await app.setRelayEnabled(false);
+    try {
+      await app.publisher.publish([order]);
+      await app.sagaEnd(id);
+      // What Lambda writes to the on-failure destination after a batch's last retry (AWS only):
+      // the batch's stream position, here the order's records, which the stopped relay never read.
+      const records = await streamRecordsOf(app, id);
+      expect(records.length).toBeGreaterThan(0);
+      await app.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: app.sagaOutput('OutboxRelayDlqUrl'),
+          MessageBody: JSON.stringify({
+            requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 11 },
+            DDBStreamBatchInfo: {
+              shardId: records[0]?.shardId,
+              startSequenceNumber: records[0]?.sequenceNumber,
+              endSequenceNumber: records.at(-1)?.sequenceNumber,
+              streamArn: records[0]?.streamArn,
+              batchSize: records.length,
+            },
+          }),
+        }),
+      );
+
+      const { reports, problems } = await redriveDeadLetters({
+        command: 'redrive',
+        mode: 'relay',
+        rate: 10,
+        dryRun: false,
+        mover: false,
+        timeoutSeconds: 60,
+        aws: false,
+      });
+
+      expect(problems).toBe(0);
+      expect(reports.map((r) => [r.queue.kind, r.result?.moved])).toEqual([['stream-relay', 1]]);
+      const counts = await waitFor(`the redriven outcome of ${id}`, async () => {
+        const c = await app.effectCounts(id);
+        return c.ANALYTICS >= 1 && c.EMAIL >= 1 && c.LOYALTY >= 1 ? c : undefined;
+      });
+      expect(counts).toEqual({ EMAIL: 1, LOYALTY: 1, ANALYTICS: 1, STATUS: 1 });
+      expect((await app.depth(app.sagaOutput('OutboxRelayDlqUrl'))).visible).toBe(0);
+    } finally {
+      await app.setRelayEnabled(true);
+    }
+    // The relay, started again, publishes the same records once more: still one effect each.
+    const since = Date.now();
+    await waitFor(`the relay to publish ${id} again`, async () =>
+      (await logLines(app.sagaOutput('OutboxRelayLogGroupName'), id, since)).some((l) =>
+        l.includes('OrderConfirmed'),
+      )
+        ? true
+        : undefined,
+    );
+    await settled(app);
+    expect(await app.effectCounts(id)).toEqual({ EMAIL: 1, LOYALTY: 1, ANALYTICS: 1, STATUS: 1 });
+  });
 });
+
+/** The store's stream records of one order, in stream order (the emulator's stream has one shard). */
+async function streamRecordsOf(client: AppClient, orderId: string) {
+  const config = clientConfig(emulatorEnv(process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT));
+  const streams = new DynamoDBStreamsClient(config);
+  const { Table } = await new DynamoDBClient(config).send(
+    new DescribeTableCommand({ TableName: client.sagaOutput('EventStoreTableName') }),
+  );
+  const streamArn = Table?.LatestStreamArn ?? '';
+  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+  const found: { shardId: string; sequenceNumber: string; streamArn: string }[] = [];
+  for (const shard of StreamDescription?.Shards ?? []) {
+    const shardId = shard.ShardId ?? '';
+    let { ShardIterator: iterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    while (iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      for (const r of page.Records ?? [])
+        if (r.dynamodb?.Keys?.aggregateId?.S === orderId && r.dynamodb.SequenceNumber)
+          found.push({ shardId, sequenceNumber: r.dynamodb.SequenceNumber, streamArn });
+      iterator = (page.Records ?? []).length > 0 ? page.NextShardIterator : undefined;
+    }
+  }
+  return found;
+}

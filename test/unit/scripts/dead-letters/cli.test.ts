@@ -52,7 +52,7 @@ describe('npm run dlq: arguments', () => {
 });
 
 describe('npm run redrive: arguments', () => {
-  it('parses a queue, --all, --bus-dlq and --sns-dlq with their options', () => {
+  it('parses a queue, --all, --bus-dlq, --sns-dlq and --relay-dlq with their options', () => {
     expect(parseRedriveArgs(['email'])).toEqual({
       command: 'redrive',
       mode: 'queue',
@@ -72,14 +72,18 @@ describe('npm run redrive: arguments', () => {
     expect(parseRedriveArgs(['--bus-dlq', '--bus', 'orders'])).toMatchObject({ mode: 'bus', bus: 'orders' });
     expect(parseRedriveArgs(['--bus-dlq', 'router'])).toMatchObject({ mode: 'bus', queue: 'router' });
     expect(parseRedriveArgs(['--sns-dlq'])).toMatchObject({ mode: 'sns' });
+    expect(parseRedriveArgs(['--relay-dlq', '--dry-run'])).toMatchObject({ mode: 'relay', dryRun: true });
   });
 
   it.each([
     [[], /name a queue to redrive, or pass --all/],
     [['a', 'b'], /one queue at a time/],
     [['email', '--all'], /not both/],
-    [['--bus-dlq', '--sns-dlq'], /choose one of --bus-dlq and --sns-dlq/],
+    [['--bus-dlq', '--sns-dlq'], /choose one of --bus-dlq, --sns-dlq and --relay-dlq/],
+    [['--sns-dlq', '--relay-dlq'], /choose one of --bus-dlq, --sns-dlq and --relay-dlq/],
     [['--all', '--bus-dlq'], /--all is for queue DLQs/],
+    [['--all', '--relay-dlq'], /--all is for queue DLQs; --relay-dlq alone already takes all of its kind/],
+    [['--relay-dlq', '--bus', 'orders'], /--bus applies to --bus-dlq only/],
     [['email', '--rate', '0'], /--rate must be a whole number from 1 to 500, got '0'/],
     [['email', '--rate', '501'], /--rate must be a whole number from 1 to 500/],
     [['email', '--rate', '2.5'], /--rate must be a whole number/],

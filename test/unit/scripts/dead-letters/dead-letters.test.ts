@@ -11,6 +11,7 @@ import {
   inspectDeadLetterQueue,
   peekMessages,
   QueueChoiceError,
+  redriveTarget,
   resolveQueue,
   type StackTemplate,
 } from '../../../../scripts/dead-letters/dead-letters.js';
@@ -193,6 +194,53 @@ describe('discovering the dead-letter queues', () => {
     expect(warnings).toEqual(['not deployed, skipped: OrderFulfilment']);
   });
 
+  it("classifies a stream event source's on-failure queue as a stream relay DLQ, with its function and table", async () => {
+    const sqs = new FakeSqs(new FakeClock());
+    sqs.addQueue('Fulfil-RelayDlq');
+    const cfn = fakeCloudFormation({
+      OrderFulfilment: [
+        ['RelayDlq', 'AWS::SQS::Queue', queueUrl('Fulfil-RelayDlq')],
+        ['Store', 'AWS::DynamoDB::Table', 'Fulfil-Store'],
+        ['Relay', 'AWS::Lambda::Function', 'Fulfil-Relay'],
+      ],
+    });
+    const templates: StackTemplate[] = [
+      {
+        stackName: 'OrderFulfilment',
+        resources: {
+          RelayDlq: {
+            Type: 'AWS::SQS::Queue',
+            Metadata: path('OrderFulfilment/OutboxRelayDeadLetters/Resource'),
+          },
+          Mapping: {
+            Type: 'AWS::Lambda::EventSourceMapping',
+            Metadata: path('OrderFulfilment/OutboxRelay/Default/DynamoDBEventSource/Resource'),
+            Properties: {
+              FunctionName: { Ref: 'Relay' },
+              EventSourceArn: { 'Fn::GetAtt': ['Store', 'StreamArn'] },
+              DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['RelayDlq', 'Arn'] } } },
+            },
+          },
+        },
+        outputs: {},
+      },
+    ];
+
+    const [found, ...others] = await discoverDeadLetterQueues(
+      { cfn, sqs: sqs.asClient() },
+      { stacks: ['OrderFulfilment'], templates: () => templates },
+    );
+
+    expect(others).toEqual([]);
+    expect(found).toMatchObject({
+      name: 'OrderFulfilment/OutboxRelayDeadLetters',
+      kind: 'stream-relay',
+      streamRelays: [{ functionName: 'Fulfil-Relay', tableName: 'Fulfil-Store' }],
+      usedBy: ['OrderFulfilment/OutboxRelay/Default/DynamoDBEventSource'],
+    });
+    expect(found && redriveTarget(found)).toBe('function Fulfil-Relay (records of Fulfil-Store)');
+  });
+
   it('falls back to the name where two queues would share a short name', async () => {
     const sqs = new FakeSqs(new FakeClock());
     const deployed: [string, string, string][] = [];
@@ -259,6 +307,7 @@ describe('choosing a dead-letter queue', () => {
     sourceQueues: [],
     topicArns: [],
     busNames: [],
+    streamRelays: [],
     usedBy: [],
   });
   // The app's names that a user is likely to type first and that more than one queue contains.

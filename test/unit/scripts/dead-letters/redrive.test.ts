@@ -39,6 +39,7 @@ function setup(fifo = false) {
     sourceQueues: [{ url: source, arn: queueArn(`EmailQueue${suffix}`) }],
     topicArns: [],
     busNames: [],
+    streamRelays: [],
     usedBy: [],
   };
   return { clock, sqs, source, dlq, queue, pacing: { sleep: clock.sleep, now: clock.now } };
@@ -439,6 +440,7 @@ describe('redriving an SNS delivery DLQ to its topic', () => {
       sourceQueues: [],
       topicArns: [TOPIC],
       busNames: [],
+      streamRelays: [],
       usedBy: [],
     };
 
