@@ -19,6 +19,7 @@ import { run } from '../shared/run.js';
 import { summarize } from '../shared/stats.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from './args.js';
 import { coldInit, findBundles } from './bundles.js';
+import { measureEventStore } from './event-store.js';
 import { BenchFlows, type ConsumerResult, measureSaga } from './flows.js';
 import { functionDurations } from './lambda-durations.js';
 import {
@@ -134,6 +135,12 @@ async function bench(options: BenchOptions): Promise<void> {
     const topic = await flows.measure('topic', ['low-latency', 'high-throughput', 'no-idempotency']);
     const bus = await flows.measure('bus', ['eventbridge']);
     const saga = await measureSaga(flowOptions);
+    const eventStore = await measureEventStore({
+      endpoint: emulator.endpoint,
+      // Enough samples for a p99 that is not just the maximum.
+      orders: options.quick ? 20 : 100,
+      intervalMs: flowOptions.intervalMs,
+    });
     progress.step("Reading the app's function durations from their REPORT log lines");
     const durations = await functionDurations(
       emulator.endpoint,
@@ -149,6 +156,7 @@ async function bench(options: BenchOptions): Promise<void> {
       synthSeconds,
       deploys,
       flows: { fanOut: lowLatency, eventBridge: pick(bus, 'eventbridge'), saga },
+      eventStore,
       profiles: { lowLatency, highThroughput: pick(topic, 'high-throughput') },
       idempotency: { with: lowLatency, without: pick(topic, 'no-idempotency') },
       functionDurations: durations,

@@ -6,6 +6,7 @@ import { ratio, type Summary } from '../shared/stats.js';
 import { markdownTable } from '../shared/table.js';
 import type { BenchOptions } from './args.js';
 import type { Contributor } from './bundles.js';
+import type { EventStoreResult } from './event-store.js';
 import type { ConsumerResult, Invocations, SagaResult } from './flows.js';
 import type { FunctionDuration } from './lambda-durations.js';
 
@@ -50,6 +51,8 @@ export interface BenchResult {
     readonly eventBridge: ConsumerResult;
     readonly saga: SagaResult;
   };
+  /** Append latency and relay lag of the order event store. */
+  readonly eventStore: EventStoreResult;
   readonly profiles: { readonly lowLatency: ConsumerResult; readonly highThroughput: ConsumerResult };
   readonly idempotency: { readonly with: ConsumerResult; readonly without: ConsumerResult };
   /** The app's functions, from their REPORT lines over the whole run. */
@@ -245,6 +248,10 @@ outcomes: ${Object.entries(r.flows.saga.statuses)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ')}.
 
+## Event store and outbox relay
+
+${eventStoreSection(r.eventStore)}
+
 ## Throughput profiles, same flow, one run
 
 The same messages reach both consumers through one topic.
@@ -369,7 +376,40 @@ export function renderSummary(r: BenchResult): string {
     ),
     `Profiles (high-throughput ÷ low-latency): p50 ${x(ratio(r.profiles.highThroughput.paced.latencyMs?.median ?? 0, r.profiles.lowLatency.paced.latencyMs?.median ?? 0))}, invocations/1,000 (burst) ${x(ratio(r.profiles.highThroughput.burstInvocations?.perThousandMessages ?? 0, r.profiles.lowLatency.burstInvocations?.perThousandMessages ?? 0))}`,
     `Idempotency (with ÷ without): handler time per record ${x(ratio(r.idempotency.with.pacedInvocations?.handlerMsPerRecord ?? 0, r.idempotency.without.pacedInvocations?.handlerMsPerRecord ?? 0))}`,
+    `Event store: append p50 ${ms(r.eventStore.appendMs?.median)}, p99 ${ms(r.eventStore.appendMs?.p99)}; relay lag (append → bus) p50 ${ms(r.eventStore.relayLagMs?.median)}, p99 ${ms(r.eventStore.relayLagMs?.p99)}${r.eventStore.missing > 0 ? `, ${r.eventStore.missing} not relayed` : ''}`,
     `Total: ${(r.durationSeconds / 60).toFixed(1)} min`,
   ];
   return lines.join('\n');
+}
+
+function eventStoreSection(e: EventStoreResult): string {
+  return `${e.appends} orders, one every ${e.intervalMs} ms. Append: one conditional TransactWriteItems of an
+order's first event with its outbox, from the benchmark process. Relay lag: from the return of
+the append that confirms the order to the moment its OrderConfirmed reached the bus (the
+SentTimestamp of a probe rule's queue): the table's stream, the relay's event source, the relay
+function and PutEvents. Lost = not on the bus before the deadline.
+
+${markdownTable(
+  ['', 'n', 'p50', 'p95', 'p99', 'max', 'Lost'],
+  [
+    [
+      'Append',
+      String(e.appendMs?.n ?? 0),
+      ms(e.appendMs?.median),
+      ms(e.appendMs?.p95),
+      ms(e.appendMs?.p99),
+      ms(e.appendMs?.max),
+      '–',
+    ],
+    [
+      'Relay lag (append → bus)',
+      String(e.relayLagMs?.n ?? 0),
+      ms(e.relayLagMs?.median),
+      ms(e.relayLagMs?.p95),
+      ms(e.relayLagMs?.p99),
+      ms(e.relayLagMs?.max),
+      String(e.missing),
+    ],
+  ],
+)}`;
 }

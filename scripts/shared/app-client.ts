@@ -372,6 +372,11 @@ export class AppClient {
 
   /** Receive and delete every message in a queue; returns the bodies. */
   async drain(url: string): Promise<string[]> {
+    return (await this.take(url)).map((m) => m.Body ?? '');
+  }
+
+  /** Receive and delete every message in a queue, with its attributes (SentTimestamp…). */
+  async take(url: string): Promise<Message[]> {
     const all = await this.receiveAll(url, 30);
     await this.inBatches(all, (batch) =>
       this.sqs.send(
@@ -381,7 +386,7 @@ export class AppClient {
         }),
       ),
     );
-    return all.map((m) => m.Body ?? '');
+    return all;
   }
 
   queueUrl(name: QueueName): string {
