@@ -383,6 +383,15 @@ export function renderSummary(r: BenchResult): string {
 }
 
 function eventStoreSection(e: EventStoreResult): string {
+  const row = (name: string, s: Summary | undefined, lost: string) => [
+    name,
+    String(s?.n ?? 0),
+    ms(s?.median),
+    ms(s?.p95),
+    ms(s?.p99),
+    ms(s?.max),
+    lost,
+  ];
   return `${e.appends} orders, one every ${e.intervalMs} ms. Append: one conditional TransactWriteItems of an
 order's first event with its outbox, from the benchmark process. Relay lag: from the return of
 the append that confirms the order to the moment its OrderConfirmed reached the bus (the
@@ -391,25 +400,6 @@ function and PutEvents. Lost = not on the bus before the deadline.
 
 ${markdownTable(
   ['', 'n', 'p50', 'p95', 'p99', 'max', 'Lost'],
-  [
-    [
-      'Append',
-      String(e.appendMs?.n ?? 0),
-      ms(e.appendMs?.median),
-      ms(e.appendMs?.p95),
-      ms(e.appendMs?.p99),
-      ms(e.appendMs?.max),
-      '–',
-    ],
-    [
-      'Relay lag (append → bus)',
-      String(e.relayLagMs?.n ?? 0),
-      ms(e.relayLagMs?.median),
-      ms(e.relayLagMs?.p95),
-      ms(e.relayLagMs?.p99),
-      ms(e.relayLagMs?.max),
-      String(e.missing),
-    ],
-  ],
+  [row('Append', e.appendMs, '–'), row('Relay lag (append → bus)', e.relayLagMs, String(e.missing))],
 )}`;
 }
