@@ -1,6 +1,7 @@
 import { statusOf } from '../../contracts/domain/catalog.js';
 import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
 import type { StoredEvent } from '../../lambdas/shared/event-store.js';
+import type { AppClient } from '../shared/app-client.js';
 
 /** An order's row of the status projection: the latest status and the version it came with. */
 export interface StatusRow {
@@ -39,4 +40,31 @@ export function compareProjections(
       differences.push({ orderId, ...(row ? { rebuilt: row } : {}), ...(current ? { live: current } : {}) });
   }
   return differences;
+}
+
+export interface Rebuild {
+  readonly rebuilt: ReadonlyMap<string, StatusRow | undefined>;
+  readonly differences: readonly ProjectionDifference[];
+}
+
+/**
+ * Replay every aggregate of the event store into a fresh status projection (in memory), read
+ * the live projection for the same orders, and compare. `onProgress` hears how far each part got.
+ */
+export async function rebuildProjection(
+  app: Pick<AppClient, 'eventStore' | 'status'>,
+  onProgress: (stage: 'read' | 'compared', count: number, of?: number) => void = () => {},
+): Promise<Rebuild> {
+  let items = 0;
+  const aggregates = await app.eventStore().allAggregates((n) => {
+    items += n;
+    onProgress('read', items);
+  });
+  const rebuilt = new Map([...aggregates].map(([orderId, events]) => [orderId, statusFromEvents(events)]));
+  const live = new Map<string, StatusRow | undefined>();
+  for (const orderId of rebuilt.keys()) {
+    live.set(orderId, await app.status(orderId));
+    onProgress('compared', live.size, rebuilt.size);
+  }
+  return { rebuilt, differences: compareProjections(rebuilt, live) };
 }

@@ -1,7 +1,7 @@
 import { AppClient } from '../shared/app-client.js';
 import { fail, progress, runMain } from '../shared/progress.js';
 import { textTable } from '../shared/table.js';
-import { compareProjections, type StatusRow, statusFromEvents } from './projection.js';
+import { rebuildProjection, type StatusRow } from './projection.js';
 
 const USAGE = `Usage: npm run projection:rebuild [-- --show N]
 
@@ -40,28 +40,15 @@ runMain(async () => {
     return;
   }
   const app = new AppClient();
-  progress.step('Reading every order from the event store');
-  let items = 0;
+  progress.step('Reading every order from the event store, replaying each into a fresh projection');
   let lastPrinted = 0;
-  const aggregates = await app.eventStore().allAggregates((n) => {
-    items += n;
+  const { rebuilt, differences } = await rebuildProjection(app, (stage, count, of) => {
     if (Date.now() - lastPrinted < 1000) return;
     lastPrinted = Date.now();
-    progress.info(`${items} items read`);
+    progress.info(
+      stage === 'read' ? `${count} items read` : `${count} of ${of} orders compared with the live projection`,
+    );
   });
-  progress.step(`Replaying ${aggregates.size} orders into a fresh projection and reading the live one`);
-  const rebuilt = new Map([...aggregates].map(([orderId, events]) => [orderId, statusFromEvents(events)]));
-  const live = new Map<string, StatusRow | undefined>();
-  let done = 0;
-  for (const orderId of rebuilt.keys()) {
-    live.set(orderId, await app.status(orderId));
-    done += 1;
-    if (Date.now() - lastPrinted >= 1000) {
-      lastPrinted = Date.now();
-      progress.info(`${done} of ${rebuilt.size} orders compared`);
-    }
-  }
-  const differences = compareProjections(rebuilt, live);
   if (differences.length === 0) {
     progress.ok(`The rebuilt projection equals the live one for all ${rebuilt.size} orders`);
     return;

@@ -4,6 +4,7 @@ import { ensureEmulator, stopEmulator } from '../emulator/emulator.js';
 import { AppClient } from '../shared/app-client.js';
 import { fail, progress, runMain } from '../shared/progress.js';
 import { busRoutingScene } from './scenes/bus-routing.js';
+import { eventStoreScene } from './scenes/event-store.js';
 import { fanOutScene } from './scenes/fan-out.js';
 import { sagaPathsScene } from './scenes/saga-paths.js';
 import type { DemoRun } from './scenes/shared.js';
@@ -13,7 +14,7 @@ const USAGE = `Usage: npm run local            start (or reuse) the emulator, de
 
 Set AWS_ENDPOINT_URL to use an emulator you run yourself (e.g. LocalStack).`;
 
-/** The demo: three scenes against the deployed app, each printing what it shows. */
+/** The demo: four scenes against the deployed app, each printing what it shows. */
 async function demo(endpoint: string): Promise<void> {
   const app = new AppClient(endpoint);
   const run = randomUUID().slice(0, 6);
@@ -21,6 +22,7 @@ async function demo(endpoint: string): Promise<void> {
   await busRoutingScene(app, demoRun);
   await sagaPathsScene(app, demoRun);
   await fanOutScene(app, demoRun);
+  await eventStoreScene(app, demoRun);
   console.log(`\nReplay the last 15 minutes of the bus: npm run replay -- --from 15m --to now`);
   console.log(`The emulator keeps running at ${endpoint}. Stop it with: npm run local:down\n`);
 }

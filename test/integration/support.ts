@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteRuleCommand,
   PutRuleCommand,
@@ -7,30 +6,15 @@ import {
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../../scripts/emulator/emulator.js';
 import { AppClient } from '../../scripts/shared/app-client.js';
+import { logLines } from '../../scripts/shared/logs.js';
 import { settled, waitFor } from '../../scripts/shared/wait.js';
 
-export { settled, waitFor };
+export { logLines, settled, waitFor };
 
 /** The deployed app; integration tests run after `npm test` (or `npm run local`) deployed it. */
 export function connect(): AppClient {
   return new AppClient();
-}
-
-/** Log lines of a function's log group that contain `text`, logged at or after `since` (ms). */
-export async function logLines(logGroupName: string, text: string, since?: number): Promise<string[]> {
-  const logs = new CloudWatchLogsClient(
-    clientConfig(emulatorEnv(process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT)),
-  );
-  const lines: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logs.send(new FilterLogEventsCommand({ logGroupName, nextToken, startTime: since }));
-    for (const event of page.events ?? []) if (event.message?.includes(text)) lines.push(event.message);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return lines;
 }
 
 export interface BusProbe {
