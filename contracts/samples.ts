@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PublishRequest } from '../lambdas/shared/publisher.js';
+import type { OrderDomainEvent } from './domain/order-events.js';
 import { OrderCancelledContract, OrderConfirmedContract, OrderPlacedContract } from './events/catalog.js';
 import type { EventMetadata } from './events/envelope.js';
 import {
@@ -166,4 +167,31 @@ export function cancelOrder(
 ): PublishRequest<typeof OrderCancelledDataSchema> {
   const full = orderCancelled(data).detail.data;
   return { contract: OrderCancelledContract, data: full, idempotencyKey: `${full.orderId}:cancelled` };
+}
+
+/**
+ * An order's domain events up to confirmation, as the saga appends them: OrderPlaced (the
+ * order without its payment token, which the saga never keeps), then the rest of its path.
+ */
+export function domainLifecycle(data: Partial<OrderPlacedData> = {}): {
+  placed: OrderDomainEvent;
+  reserved: OrderDomainEvent;
+  rest: OrderDomainEvent[];
+} {
+  const { paymentToken: _, ...order } = orderPlacedData(data);
+  return {
+    placed: {
+      type: 'OrderPlaced',
+      data: { order, cause: { eventId: randomUUID(), correlationId: order.orderId } },
+    },
+    reserved: {
+      type: 'StockReserved',
+      data: { lines: order.items.map(({ sku, quantity }) => ({ sku, quantity })) },
+    },
+    rest: [
+      { type: 'PaymentAuthorized', data: { amount: order.total, currency: order.currency } },
+      { type: 'ShipmentCreated', data: { country: order.shippingAddress.country } },
+      { type: 'OrderConfirmed', data: {} },
+    ],
+  };
 }

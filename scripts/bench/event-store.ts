@@ -6,8 +6,7 @@ import {
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { OrderDomainEvent } from '../../contracts/domain/order-events.js';
-import { orderPlacedData } from '../../contracts/samples.js';
+import { domainLifecycle } from '../../contracts/samples.js';
 import { outboxFor } from '../../lambdas/fulfilment/order-outbox.js';
 import { AppClient } from '../shared/app-client.js';
 import { progress } from '../shared/progress.js';
@@ -37,23 +36,6 @@ export interface EventStoreResult {
 
 const clock = { now: () => new Date().toISOString(), newId: () => randomUUID() };
 
-/** An order's first event, and the events that take it to confirmed, as the saga appends them. */
-function lifecycle(orderId: string): { placed: OrderDomainEvent; rest: OrderDomainEvent[] } {
-  const { paymentToken: _, ...order } = orderPlacedData({ orderId, channel: 'test', total: 40 });
-  return {
-    placed: {
-      type: 'OrderPlaced',
-      data: { order, cause: { eventId: randomUUID(), correlationId: orderId } },
-    },
-    rest: [
-      { type: 'StockReserved', data: { lines: order.items.map(({ sku, quantity }) => ({ sku, quantity })) } },
-      { type: 'PaymentAuthorized', data: { amount: order.total, currency: order.currency } },
-      { type: 'ShipmentCreated', data: { country: order.shippingAddress.country } },
-      { type: 'OrderConfirmed', data: {} },
-    ],
-  };
-}
-
 export async function measureEventStore(options: {
   readonly endpoint: string;
   readonly orders: number;
@@ -70,7 +52,8 @@ export async function measureEventStore(options: {
     progress.step(`Event store: ${options.orders} orders, one every ${options.intervalMs} ms`);
     for (let i = 0; i < options.orders; i++) {
       const orderId = `${prefix}${String(i).padStart(4, '0')}`;
-      const { placed, rest } = lifecycle(orderId);
+      const { placed, reserved, rest: after } = domainLifecycle({ orderId, channel: 'test', total: 40 });
+      const rest = [reserved, ...after];
       const first = await store.load(orderId);
       const started = performance.now();
       await store.append({

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderDomainEvent } from '../../../contracts/domain/order-events.js';
-import { orderPlacedData, placeOrder } from '../../../contracts/samples.js';
+import { domainLifecycle, placeOrder } from '../../../contracts/samples.js';
 import { outboxFor } from '../../../lambdas/fulfilment/order-outbox.js';
 import { appendWithRetry, ConcurrencyError } from '../../../lambdas/shared/event-store.js';
 import { formatHistory } from '../../event-store/history.js';
@@ -58,11 +57,7 @@ export async function eventStoreScene(app: AppClient, demo: DemoRun): Promise<vo
   progress.step('Two writers append to one order at the same version');
   const store = app.eventStore();
   const raceId = demo.id('4002');
-  const { paymentToken: _, ...raceOrder } = orderPlacedData({ orderId: raceId, channel: 'test' });
-  const placed: OrderDomainEvent = {
-    type: 'OrderPlaced',
-    data: { order: raceOrder, cause: { eventId: randomUUID(), correlationId: raceId } },
-  };
+  const { placed, reserved: reserve } = domainLifecycle({ orderId: raceId, channel: 'test' });
   const start = await store.load(raceId);
   await store.append({
     aggregateId: raceId,
@@ -73,10 +68,6 @@ export async function eventStoreScene(app: AppClient, demo: DemoRun): Promise<vo
   // Both writers loaded version 1 and decided to reserve the stock (with its status change).
   const a = await store.load(raceId);
   const b = await store.load(raceId);
-  const reserve: OrderDomainEvent = {
-    type: 'StockReserved',
-    data: { lines: raceOrder.items.map(({ sku, quantity }) => ({ sku, quantity })) },
-  };
   const appendFor = (loaded: typeof a) => ({
     aggregateId: raceId,
     expectedVersion: loaded.version,
