@@ -30,6 +30,8 @@ export interface FunctionInfo {
   readonly idempotencyTable: string | undefined;
   /** The table its own effects go to (the other `*_TABLE_NAME`), if any. */
   readonly dataTable: string | undefined;
+  /** The event store it appends to (EVENT_STORE_TABLE), if any. */
+  readonly eventStoreTable: string | undefined;
 }
 
 export interface QueueInfo {
@@ -39,6 +41,7 @@ export interface QueueInfo {
 }
 
 export interface MappingInfo {
+  /** The queue it polls, or for a DynamoDB stream the table (see `resourceName`). */
   readonly queue: string;
   readonly function: string;
   readonly batchSize: number;
@@ -181,6 +184,7 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
             dataTable: Object.entries(env)
               .filter(([k]) => k.endsWith('_TABLE_NAME') && k !== 'IDEMPOTENCY_TABLE_NAME')
               .map(([, v]) => nameOf(v))[0],
+            eventStoreTable: env.EVENT_STORE_TABLE ? nameOf(env.EVENT_STORE_TABLE) : undefined,
           });
           break;
         }

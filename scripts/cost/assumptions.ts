@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { OrderDomainEventType } from '../../contracts/domain/order-events.js';
 import { ROOT } from '../shared/paths.js';
 
-/** Time one invocation bills: a fixed part plus a part per SQS record it handles. */
+/** Time one invocation bills: a fixed part plus a part per record (SQS message, stream record) it handles. */
 export interface Duration {
   readonly perInvocationMs: number;
   readonly perRecordMs: number;
@@ -17,6 +18,17 @@ export interface TableWork {
 }
 
 /**
+ * The domain events a saga task appends to the event store, in order, each in its own append
+ * (the fulfilment store decides one event at a time).
+ */
+export interface StepEvents {
+  /** When the task goes through (for a compensation: when it undoes something). */
+  readonly done: readonly OrderDomainEventType[];
+  /** When it refuses the order (a business outcome); steps that cannot refuse have none. */
+  readonly refused?: readonly OrderDomainEventType[];
+}
+
+/**
  * What a template cannot tell: how orders behave and how long code runs. Every field has a
  * default with its reason in WHY; the output prints both.
  */
@@ -24,7 +36,6 @@ export interface Assumptions {
   readonly confirmedShare: number;
   /** Of the cancelled orders, the share each saga step refuses (keys: step names). */
   readonly refusals: Readonly<Record<string, number>>;
-  readonly statusChangesPerOrder: number;
   /** Of the events a content-filtered route's detail-types match, the share its filter lets through. */
   readonly routeShares: Readonly<Record<string, number>>;
   /** Likewise for a filtered SNS subscription, keyed by the subscribed queue. */
@@ -35,6 +46,16 @@ export interface Assumptions {
   /** Where the durations came from: the defaults, or a benchmark file. */
   readonly durationsSource: string;
   readonly tableWork: Readonly<Record<string, TableWork>>;
+  /** Per saga task (keys: function names), what it appends to the event store. */
+  readonly stepEvents: Readonly<Record<string, StepEvents>>;
+  /** A stored event without its outbox: keys, id, time and the domain event. */
+  readonly storedEventBytes: number;
+  /** One integration event in an outbox, with its whole envelope. */
+  readonly outboxEntryBytes: number;
+  /** Months of orders the event store holds when its storage is priced (it is never trimmed). */
+  readonly eventStoreMonths: number;
+  readonly streamShards: number;
+  readonly streamPollSeconds: number;
   readonly idempotencyWritesPerCall: number;
   readonly expressOverheadMsPerTask: number;
   readonly expressMemoryMb: number;
@@ -52,17 +73,19 @@ export interface Assumptions {
 
 const saga = (ms: number): Duration => ({ perInvocationMs: ms, perRecordMs: 0 });
 const consumer = (perRecordMs: number): Duration => ({ perInvocationMs: 10, perRecordMs });
+/** No table of its own (idempotency records aside). */
+const noTable: TableWork = { reads: 0, writes: 0 };
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
   confirmedShare: 0.9,
   refusals: { ReserveStock: 0.3, AuthorizePayment: 0.6, CreateShipment: 0.1 },
-  statusChangesPerOrder: 0,
   routeShares: { FraudReview: 0.05, Partner: 0.1, GiftWrap: 0.05, Promotions: 0.2, Analytics: 0.98 },
   subscriptionShares: { EmailQueue: 0.98, LoyaltyQueue: 0.6 },
   eventBytes: 1500,
   skusPerOrder: 2,
   durations: {
     SagaStarter: consumer(40),
+    OutboxRelay: consumer(25),
     EmailNotifier: consumer(30),
     LoyaltyPoints: consumer(35),
     AnalyticsRecorder: consumer(25),
@@ -84,7 +107,9 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   },
   durationsSource: 'defaults (not measured)',
   tableWork: {
-    SagaStarter: { reads: 0, writes: 0 },
+    // The payment token vault: the starter puts the order's token, AuthorizePayment gets it.
+    SagaStarter: { reads: 0, writes: 1 },
+    OutboxRelay: noTable,
     EmailNotifier: { reads: 0, writes: 2 },
     LoyaltyPoints: { reads: 0, writes: 4 },
     AnalyticsRecorder: { reads: 0, writes: 1 },
@@ -94,18 +119,38 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
     GiftWrapMarker: { reads: 0, writes: 1 },
     CouponRecorder: { reads: 0, writes: 1 },
     BusAnalyticsRecorder: { reads: 0, writes: 1 },
-    // Each step loads the order (snapshot and events: two consistent queries) and appends in a
-    // transaction: 2 units per item written, 2 per condition check (the version it read).
-    ReserveStock: { reads: 4, writes: 2, writesPerSku: 2 },
-    ReleaseStock: { reads: 4, writes: 2, writesPerSku: 2 },
-    AuthorizePayment: { reads: 4, writes: 2 },
-    VoidPayment: { reads: 4, writes: 2 },
-    CreateShipment: { reads: 4, writes: 2 },
-    CancelShipment: { reads: 4, writes: 2 },
-    ConfirmOrder: { reads: 4, writes: 2 },
-    SettleOrder: { reads: 4, writes: 2 },
-    CancelOrder: { reads: 4, writes: 2 },
+    // The saga steps' service table only: the stock items their appends update in the same
+    // transaction (2 units each). Their event-store work is priced from stepEvents.
+    ReserveStock: { reads: 0, writes: 0, writesPerSku: 2 },
+    ReleaseStock: { reads: 0, writes: 0, writesPerSku: 2 },
+    AuthorizePayment: { reads: 1, writes: 0 },
+    VoidPayment: noTable,
+    CreateShipment: noTable,
+    CancelShipment: noTable,
+    ConfirmOrder: noTable,
+    SettleOrder: noTable,
+    CancelOrder: noTable,
   },
+  // Read from lambdas/fulfilment/steps.ts and its store (test/unit/scripts/cost/assumptions.test.ts
+  // runs them): a declined payment or an unshippable address is returned to the saga, not
+  // appended; a reservation is refused when a stock item runs out (a SKU the simulation starts
+  // at 0 is refused before anything is appended).
+  stepEvents: {
+    ReserveStock: { done: ['OrderPlaced', 'StockReserved'], refused: ['OrderPlaced', 'StockRefused'] },
+    ReleaseStock: { done: ['StockReleased'] },
+    AuthorizePayment: { done: ['PaymentAuthorized'], refused: [] },
+    VoidPayment: { done: ['PaymentVoided'] },
+    CreateShipment: { done: ['ShipmentCreated'], refused: [] },
+    CancelShipment: { done: ['ShipmentCancelled'] },
+    ConfirmOrder: { done: ['OrderConfirmed'] },
+    SettleOrder: { done: ['ConfirmationBarred'] },
+    CancelOrder: { done: ['OrderCancelled'] },
+  },
+  storedEventBytes: 250,
+  outboxEntryBytes: 420,
+  eventStoreMonths: 12,
+  streamShards: 4,
+  streamPollSeconds: 0.25,
   idempotencyWritesPerCall: 2,
   expressOverheadMsPerTask: 30,
   expressMemoryMb: 64,
@@ -126,8 +171,6 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   confirmedShare: 'most orders go through; the rest are refused by a saga step',
   refusals:
     'of the cancellations: out of stock, payment declined (the commonest refusal), no carrier; faults after retries are rarer still and not modelled',
-  statusChangesPerOrder:
-    'nothing in the app publishes OrderStatusChanged yet (only the demo does); an order service would add ~4 per order',
   routeShares:
     'share of OrderPlaced each content filter passes: large/new-customer, partner channel, gift SKU, coupon, non-test',
   subscriptionShares: 'email: every outcome but test traffic; loyalty: confirmed orders of total >= 100',
@@ -136,7 +179,19 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   durations:
     'warm arm64 handlers doing 2-4 DynamoDB calls (~5-10 ms each) plus Powertools and X-Ray overhead; cold starts amortised. Replace with npm run bench figures',
   tableWork:
-    'read from the handlers: conditional puts 1 WCU, transactions 2 WCU per item, consistent gets 1 RCU, items under 1 KB (email 2 KB)',
+    'read from the handlers: conditional puts 1 WCU, transactions 2 WCU per item, consistent gets 1 RCU, items under 1 KB (email 2 KB); every order carries a payment token',
+  stepEvents:
+    "read from the fulfilment steps; each event's outbox is the catalog's (contracts/domain/catalog.ts). Each append is a transaction: 2 WRU per KB of the event and of the version it checks, and a load before it of 2 consistent queries (snapshot, events: 1 RRU per 4 KB, at least 1); no snapshots (an order has far fewer events than snapshotEvery)",
+  storedEventBytes:
+    "the average over an order's events, measured on the handlers' items: about 200 B each (keys, eventId, occurredAt, the domain event), OrderPlaced, which carries the order, about 560 B",
+  outboxEntryBytes:
+    "measured: an outbox entry (the whole integration event) is 400-450 B, so only OrderCancelled's item (two entries) passes 1 KB",
+  eventStoreMonths:
+    'events are kept (no TTL): storage is priced as it stands after a year at this rate, and grows by a twelfth of that each month; point-in-time recovery, like every backup, is not priced',
+  streamShards:
+    'a new on-demand table has about 4 partitions, each a stream shard that Lambda reads one batch at a time',
+  streamPollSeconds:
+    'Lambda polls each stream shard 4 times a second, so a batch holds what one shard took in 0.25 s',
   idempotencyWritesPerCall:
     'Powertools idempotency: a conditional put (in progress) and an update (completed) per call',
   expressOverheadMsPerTask: 'Step Functions adds tens of ms per Lambda task to the Express duration',

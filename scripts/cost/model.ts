@@ -3,6 +3,8 @@ import type { Assumptions } from './assumptions.js';
 import { payloadChunks } from './billing.js';
 import { priceCloudWatch } from './pricers/cloudwatch.js';
 import { priceDynamoDb } from './pricers/dynamodb.js';
+import { priceDynamoDbStreams } from './pricers/dynamodb-streams.js';
+import { type EventStoreTraffic, eventStoreTraffic } from './pricers/event-store.js';
 import { priceEventBridge } from './pricers/eventbridge.js';
 import { priceKms } from './pricers/kms.js';
 import { priceLambda } from './pricers/lambda.js';
@@ -43,6 +45,8 @@ export interface SagaPath {
   readonly tasks: readonly string[];
   /** Sum of task durations plus overhead: what Express bills, before rounding. */
   readonly durationMs: number;
+  /** The function of the step that refuses the order on this path, if any. */
+  readonly refusedBy?: string;
 }
 
 export interface QueueUsage {
@@ -67,6 +71,7 @@ export interface CostReport {
   readonly queues: readonly QueueUsage[];
   readonly paths: readonly SagaPath[];
   readonly tables: readonly TableUsage[];
+  readonly eventStore: EventStoreTraffic;
   readonly sagaType: 'STANDARD' | 'EXPRESS';
   /** Rates the quotas are about, per month. */
   readonly volumes: {
@@ -92,8 +97,9 @@ export interface ModelOptions {
 
 /**
  * Usage and cost of `orders` a month on the synthesized app, under the assumptions: the
- * traffic flows from the bus through the topics and queues to the functions and the saga,
- * and each service's pricer (scripts/cost/pricers) bills its part.
+ * traffic flows from the bus through the topics and queues to the functions and the saga, the
+ * saga's events through the event store's stream to the outbox relay, and each service's
+ * pricer (scripts/cost/pricers) bills its part.
  */
 export function costReport(
   structure: AppStructure,
@@ -112,12 +118,15 @@ export function costReport(
     add: (line) => lines.push(line),
   };
   const load = new FunctionLoad();
-  const bus = priceEventBridge(ledger);
+  // First, as the outbox relay publishes the status changes the saga's events cause.
+  const eventStore = eventStoreTraffic(ledger);
+  const bus = priceEventBridge(ledger, eventStore.outbox.OrderStatusChanged ?? 0);
   const topics = priceSns(ledger, bus);
   const queues = priceSqs(ledger, topics.queueIn, load);
   const saga = priceStepFunctions(ledger, load);
+  priceDynamoDbStreams(ledger, eventStore, load);
   const functions = priceLambda(ledger, load);
-  const tables = priceDynamoDb(ledger, functions);
+  const tables = priceDynamoDb(ledger, functions, eventStore);
   priceCloudWatch(ledger, sum(functions.map((f) => f.invocations)), saga.stateTransitions);
   priceKms(ledger, topics.kmsRequests);
   priceXray(ledger, functions, saga.executions);
@@ -130,6 +139,7 @@ export function costReport(
     queues,
     paths: saga.paths,
     tables,
+    eventStore,
     sagaType: saga.sagaType,
     volumes: {
       busEvents: bus.busEvents,

@@ -23,6 +23,8 @@ const SQS = 'https://aws.amazon.com/sqs/pricing/';
 const EVENTBRIDGE = 'https://aws.amazon.com/eventbridge/pricing/';
 const STEP_FUNCTIONS = 'https://aws.amazon.com/step-functions/pricing/';
 const DYNAMODB = 'https://aws.amazon.com/dynamodb/pricing/on-demand/';
+/** The overview says which stream reads are free (the on-demand page lists their price). */
+const DYNAMODB_STREAMS = 'https://aws.amazon.com/dynamodb/pricing/';
 const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
 const KMS = 'https://aws.amazon.com/kms/pricing/';
 const XRAY = 'https://aws.amazon.com/xray/pricing/';
@@ -43,6 +45,12 @@ export const PRICES = {
   sfnExpressRequest: { usd: 1 / 1e6, per: 'execution (Express)', source: STEP_FUNCTIONS },
   dynamoWrite: { usd: 0.625 / 1e6, per: 'write request unit (on-demand)', source: DYNAMODB },
   dynamoRead: { usd: 0.125 / 1e6, per: 'read request unit (on-demand)', source: DYNAMODB },
+  dynamoStorage: { usd: 0.25, per: 'GB-month stored (Standard table class)', source: DYNAMODB },
+  dynamoStreamsLambdaRead: {
+    usd: 0,
+    per: 'stream read request (GetRecords) by a Lambda trigger',
+    source: DYNAMODB_STREAMS,
+  },
   logsIngestion: { usd: 0.5, per: 'GB ingested (CloudWatch Logs, standard class)', source: CLOUDWATCH },
   alarm: { usd: 0.1, per: 'standard-resolution alarm a month', source: CLOUDWATCH },
   dashboard: { usd: 3, per: 'dashboard a month', source: CLOUDWATCH },
@@ -81,6 +89,22 @@ export const BILLING = {
   /** Express bills duration rounded up to the next 100 ms, and memory in 64 MB chunks. */
   expressDurationMs: 100,
   expressMemoryMb: 64,
+  /** DynamoDB bills a write unit per KB of item (two in a transaction), a consistent read unit per 4 KB read. */
+  dynamoWriteUnitBytes: 1024,
+  dynamoReadUnitBytes: 4096,
+  /** DynamoDB stores 100 bytes of overhead with each item. */
+  dynamoItemOverheadBytes: 100,
 } as const;
 
-export const PRICE_SOURCES = [LAMBDA, SNS, SQS, EVENTBRIDGE, STEP_FUNCTIONS, DYNAMODB, CLOUDWATCH, KMS, XRAY];
+export const PRICE_SOURCES = [
+  LAMBDA,
+  SNS,
+  SQS,
+  EVENTBRIDGE,
+  STEP_FUNCTIONS,
+  DYNAMODB,
+  DYNAMODB_STREAMS,
+  CLOUDWATCH,
+  KMS,
+  XRAY,
+];

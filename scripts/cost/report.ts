@@ -52,15 +52,29 @@ export function reportMarkdown(report: CostReport, a: Assumptions): string {
       ];
     }),
   );
+  const appends = new Map(report.eventStore.paths.map((p) => [p.name, p]));
   const paths = markdownTable(
-    ['saga path', 'share of orders', 'states entered', 'Lambda tasks', 'task time (ms, Express bills it)'],
-    report.paths.map((p) => [
-      p.name,
-      percent(p.share),
-      String(p.transitions),
-      String(p.tasks.length),
-      String(Math.round(p.durationMs)),
-    ]),
+    [
+      'saga path',
+      'share of orders',
+      'states entered',
+      'Lambda tasks',
+      'task time (ms, Express bills it)',
+      'events appended (outbox entries)',
+      'event store WRU / RRU',
+    ],
+    report.paths.map((p) => {
+      const store = appends.get(p.name);
+      return [
+        p.name,
+        percent(p.share),
+        String(p.transitions),
+        String(p.tasks.length),
+        String(Math.round(p.durationMs)),
+        store ? `${store.events.length} (${store.outbox.length})` : '-',
+        store ? `${store.writeUnits} / ${store.readUnits}` : '-',
+      ];
+    }),
   );
   return [
     `${count(orders)} orders a month: saga ${report.sagaType}, notification consumers ${report.structure.variant.profile}, Lambda ${arch}.`,
@@ -82,11 +96,19 @@ export function assumptionsMarkdown(a: Assumptions): string {
       : String(value);
   // Per-function assumptions are columns of the function table.
   const perFunction = new Set(['durations', 'tableWork']);
+  const steps = Object.entries(a.stepEvents)
+    .map(
+      ([task, e]) =>
+        `${task} ${e.done.join('+')}${e.refused ? ` (refused: ${e.refused.join('+') || 'none'})` : ''}`,
+    )
+    .join(', ');
   const rows = (Object.keys(WHY) as Array<keyof typeof WHY>).map((k) => [
     k,
     perFunction.has(k)
       ? `per function, in the table above (${k === 'durations' ? a.durationsSource : 'read from the handlers'})`
-      : show(a[k]),
+      : k === 'stepEvents'
+        ? steps
+        : show(a[k]),
     WHY[k],
   ]);
   return [
@@ -97,4 +119,4 @@ export function assumptionsMarkdown(a: Assumptions): string {
 }
 
 export const pricesNote = (): string =>
-  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer and storage not counted. Sources: ${PRICE_SOURCES.join(' ')}`;
+  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer, backups (point-in-time recovery) and storage not counted, but for the event store's storage, which only grows. Sources: ${PRICE_SOURCES.join(' ')}`;

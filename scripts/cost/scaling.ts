@@ -187,7 +187,8 @@ export function scalingView(structure: AppStructure, baselineOrders: number, a: 
       quota: QUOTAS.dynamoTableOnDemandWru,
       unit: 'WRU/s',
       needed: each(hottestTable),
-      movedBy: 'quota increase (per table); warm throughput; fewer idempotency writes per record',
+      movedBy:
+        'quota increase (per table); warm throughput; fewer writes per order (idempotency records, event-store appends)',
     },
     {
       limit: 'DynamoDB partition (best-selling SKU stock item)',

@@ -3,7 +3,8 @@ import type { FunctionInfo } from '../app-structure.js';
 import type { Assumptions } from '../assumptions.js';
 import type { FunctionUsage, TableUsage } from '../model.js';
 import { PRICES } from '../prices.js';
-import { type Ledger, sum } from './ledger.js';
+import type { EventStoreTraffic } from './event-store.js';
+import { gb, type Ledger, sum } from './ledger.js';
 
 /** DynamoDB request units `calls` of a function cause, per table. */
 function tableUnits(fn: FunctionInfo, calls: number, a: Assumptions): TableUsage[] {
@@ -20,18 +21,27 @@ function tableUnits(fn: FunctionInfo, calls: number, a: Assumptions): TableUsage
   return units;
 }
 
-/** DynamoDB on demand: the request units each function's records (or invocations) cause, per table. */
-export function priceDynamoDb(ledger: Ledger, functions: readonly FunctionUsage[]): TableUsage[] {
+/**
+ * DynamoDB on demand: the request units each function's records (or invocations) cause, and
+ * the event store's appends, per table; and the event store's storage, which only grows.
+ */
+export function priceDynamoDb(
+  ledger: Ledger,
+  functions: readonly FunctionUsage[],
+  store: EventStoreTraffic,
+): TableUsage[] {
   const tables = new Map<string, { reads: number; writes: number }>();
+  const count = (t: TableUsage) => {
+    const before = tables.get(t.name) ?? { reads: 0, writes: 0 };
+    tables.set(t.name, { reads: before.reads + t.reads, writes: before.writes + t.writes });
+  };
   for (const usage of functions) {
     const fn = ledger.structure.functions.find((f) => f.name === usage.name);
     if (!fn) continue;
     const calls = usage.records > 0 ? usage.records : usage.invocations;
-    for (const t of tableUnits(fn, calls, ledger.a)) {
-      const before = tables.get(t.name) ?? { reads: 0, writes: 0 };
-      tables.set(t.name, { reads: before.reads + t.reads, writes: before.writes + t.writes });
-    }
+    for (const t of tableUnits(fn, calls, ledger.a)) count(t);
   }
+  if (store.table) count({ name: store.table, reads: store.readUnits, writes: store.writeUnits });
   const writes = sum([...tables.values()].map((t) => t.writes));
   const reads = sum([...tables.values()].map((t) => t.reads));
   ledger.add({
@@ -48,5 +58,16 @@ export function priceDynamoDb(ledger: Ledger, functions: readonly FunctionUsage[
     unit: 'RRU',
     usd: reads * PRICES.dynamoRead.usd,
   });
+  if (store.table) {
+    const months = ledger.a.eventStoreMonths;
+    const stored = gb(store.bytesAdded) * months;
+    ledger.add({
+      service: 'DynamoDB',
+      item: `event store storage after ${months} months (events are kept)`,
+      units: stored,
+      unit: 'GB',
+      usd: stored * PRICES.dynamoStorage.usd,
+    });
+  }
   return [...tables].map(([name, t]) => ({ name, ...t }));
 }

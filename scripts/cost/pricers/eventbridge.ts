@@ -25,9 +25,9 @@ const ruleShare = (rule: RuleInfo, type: string, a: Assumptions) =>
 /**
  * EventBridge: every order puts one OrderPlaced and one outcome on the bus; events are billed
  * per 64 KB chunk, archiving per GB; the rules' matching is free and their targets are where
- * the traffic goes next.
+ * the traffic goes next, with the `statusChanges` the outbox relay publishes a month.
  */
-export function priceEventBridge(ledger: Ledger): BusTraffic {
+export function priceEventBridge(ledger: Ledger, statusChanges: number): BusTraffic {
   const { structure, orders, a, chunks } = ledger;
   const perType: Record<string, number> = {
     OrderPlaced: orders,
@@ -72,10 +72,10 @@ export function priceEventBridge(ledger: Ledger): BusTraffic {
       }
     }
   }
-  // Topics no rule feeds are published to directly (the status stream).
+  // Topics no rule feeds are published to directly: the status stream, by the outbox relay.
   for (const topic of structure.topics) {
     if (!topicIn.has(topic.name) && topic.subscriptions.length > 0)
-      topicIn.set(topic.name, new Map([['OrderStatusChanged', orders * a.statusChangesPerOrder]]));
+      topicIn.set(topic.name, new Map([['OrderStatusChanged', statusChanges]]));
   }
   return { perType, busEvents, queueIn, topicIn, targetInvocations };
 }

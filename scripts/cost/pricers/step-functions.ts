@@ -30,11 +30,19 @@ export function sagaPaths(
       machine.definition,
       step ? { [step]: { outcome: 'REFUSED', reason: 'REFUSED' } } : {},
     );
-    const tasks = trace.tasks.map((t) => String(machine.definition.States[t]?.Resource));
+    const resource = (state: string) => String(machine.definition.States[state]?.Resource);
+    const tasks = trace.tasks.map(resource);
     const durationMs = sum(
       tasks.map((t) => durationOf(functions, t, a).perInvocationMs + a.expressOverheadMsPerTask),
     );
-    return { name, share, transitions: trace.states.length, tasks, durationMs };
+    return {
+      name,
+      share,
+      transitions: trace.states.length,
+      tasks,
+      durationMs,
+      ...(step ? { refusedBy: resource(step) } : {}),
+    };
   });
 }
 

@@ -1,103 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AppStructure,
-  DEFAULT_VARIANT,
-  type FunctionInfo,
-} from '../../../../scripts/cost/app-structure.js';
-import { type Assumptions, DEFAULT_ASSUMPTIONS } from '../../../../scripts/cost/assumptions.js';
 import { costReport, serviceUsd } from '../../../../scripts/cost/model.js';
-import type { StateMachineDefinition } from '../../../../scripts/shared/asl.js';
-
-const MILLION = 1_000_000;
-
-const fn = (name: string): FunctionInfo => ({
-  name,
-  memoryMb: 256,
-  architecture: 'arm64',
-  timeoutSeconds: 5,
-  idempotencyTable: 'App/Idempotency',
-  dataTable: 'App/Ledger',
-});
-
-/** Outcomes → a topic with two queues, one consumer, and a two-state-path saga. */
-const SAGA: StateMachineDefinition = {
-  StartAt: 'Reserve',
-  States: {
-    Reserve: { Type: 'Task', Resource: 'App/Reserve', ResultPath: '$.results.Reserve', Next: 'Reserved?' },
-    'Reserved?': {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.results.Reserve.outcome', StringEquals: 'OK', Next: 'Done' }],
-      Default: 'Undo',
-    },
-    Undo: { Type: 'Task', Resource: 'App/Undo', ResultPath: '$.undo', Next: 'Failed' },
-    Done: { Type: 'Succeed' },
-    Failed: { Type: 'Fail' },
-  },
-};
-
-const structure = (overrides: Partial<AppStructure> = {}): AppStructure => ({
-  variant: DEFAULT_VARIANT,
-  functions: [fn('App/Consumer'), fn('App/Reserve'), fn('App/Undo')],
-  queues: [
-    { name: 'App/Everything', fifo: false },
-    { name: 'App/Confirmed', fifo: false },
-  ],
-  mappings: [
-    {
-      queue: 'App/Everything',
-      function: 'App/Consumer',
-      batchSize: 10,
-      batchingWindowSeconds: 0,
-      maxConcurrency: 20,
-    },
-  ],
-  topics: [
-    {
-      name: 'App/Outcomes',
-      fifo: false,
-      encrypted: false,
-      subscriptions: [
-        { queue: 'App/Everything', filter: undefined },
-        { queue: 'App/Confirmed', filter: { 'detail-type': ['OrderConfirmed'] } },
-      ],
-    },
-  ],
-  rules: [
-    {
-      name: 'App/OutcomesRoute',
-      pattern: { source: ['orders'], 'detail-type': ['OrderConfirmed', 'OrderCancelled'] },
-      targets: [{ kind: 'topic', name: 'App/Outcomes' }],
-    },
-  ],
-  stateMachines: [],
-  counts: { alarms: 0, dashboards: 0, kmsKeys: 0 },
-  archives: 0,
-  ...overrides,
-});
-
-const assumptions: Assumptions = {
-  ...DEFAULT_ASSUMPTIONS,
-  confirmedShare: 0.9,
-  refusals: { Reserve: 1 },
-  durations: {
-    Consumer: { perInvocationMs: 10, perRecordMs: 30 },
-    Reserve: { perInvocationMs: 50, perRecordMs: 0 },
-    Undo: { perInvocationMs: 50, perRecordMs: 0 },
-  },
-  tableWork: {
-    Consumer: { reads: 0, writes: 1 },
-    Reserve: { reads: 0, writes: 0 },
-    Undo: { reads: 0, writes: 0 },
-  },
-  idempotencyWritesPerCall: 2,
-  expressOverheadMsPerTask: 30,
-};
-
-const line = (report: ReturnType<typeof costReport>, item: string) => {
-  const found = report.lines.find((l) => l.item.startsWith(item));
-  if (!found) throw new Error(`no line '${item}' in ${report.lines.map((l) => l.item).join(', ')}`);
-  return found;
-};
+import { PRICES } from '../../../../scripts/cost/prices.js';
+import { assumptions, eventSourced, line, MILLION, SAGA, structure } from './app-fixture.js';
 
 describe('cost model', () => {
   it('puts two events on the bus per order: the OrderPlaced and its outcome ($2 per million orders)', () => {
@@ -206,5 +110,46 @@ describe('cost model', () => {
       0.0000166667 / 0.0000133334,
       9,
     );
+  });
+
+  it("publishes the status changes the saga's outbox holds to the FIFO topic no rule feeds: 2 per order", () => {
+    // Confirmed: OrderPlaced and StockReserved each write one; refused: OrderPlaced and OrderCancelled.
+    const report = costReport(eventSourced(), MILLION, assumptions);
+    expect(report.volumes.snsFifoPublishes).toBeCloseTo(2 * MILLION, 6);
+    expect(report.queues.find((q) => q.name === 'App/StatusQueue')?.messages).toBeCloseTo(2 * MILLION, 6);
+  });
+
+  it("adds the event store's appends to its own table: 0.9M x 6 + 0.1M x 12 WRU, 0.9M x 4 + 0.1M x 6 RRU", () => {
+    const report = costReport(eventSourced(), MILLION, assumptions);
+    const store = report.tables.find((t) => t.name === 'App/Events');
+    expect(store?.writes).toBeCloseTo(6.6 * MILLION, 6);
+    expect(store?.reads).toBeCloseTo(4.2 * MILLION, 6);
+  });
+
+  it('prices the event store as it stands after eventStoreMonths: 1,617 B per order x 1M x 12 months', () => {
+    const report = costReport(eventSourced(), MILLION, { ...assumptions, eventStoreMonths: 12 });
+    const storage = line(report, 'event store storage');
+    expect(storage.units).toBeCloseTo(((1617 * MILLION) / 1024 ** 3) * 12, 9);
+    expect(storage.usd).toBeCloseTo(storage.units * PRICES.dynamoStorage.usd, 9);
+  });
+
+  it('runs the relay once per stream record at this rate, and bills it like any function', () => {
+    const relay = costReport(eventSourced(), MILLION, assumptions).functions.find(
+      (f) => f.name === 'App/Relay',
+    );
+    expect(relay?.invocations).toBeCloseTo(2.1 * MILLION, 6);
+    expect(relay?.durationMs).toBeCloseTo(35, 9);
+  });
+
+  it('prices no event store, stream or relay for an app without one', () => {
+    const report = costReport(
+      structure({ stateMachines: [{ type: 'STANDARD', definition: SAGA }] }),
+      MILLION,
+      assumptions,
+    );
+    expect(
+      report.lines.some((l) => l.service === 'DynamoDB Streams' || l.item.startsWith('event store')),
+    ).toBe(false);
+    expect(report.eventStore.events).toBe(0);
   });
 });
