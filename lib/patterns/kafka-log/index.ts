@@ -1,0 +1,2 @@
+export * from './kafka-consumer.js';
+export * from './kafka-log.js';
