@@ -116,8 +116,10 @@ describe('the order fulfilment saga', () => {
     expect(await app.effectCounts(order.data.orderId)).toMatchObject({ EMAIL: 1, LOYALTY: 1, ANALYTICS: 1 });
   });
 
-  it('ends 50 concurrent orders with mixed outcomes in a terminal state, with stock that balances', async () => {
-    const sku = `STOCK20-${randomUUID().slice(0, 8)}`;
+  it('ends 25 concurrent orders with mixed outcomes in a terminal state, with stock that balances', async () => {
+    // More orders could succeed than there are units: they contend for the last ones. (The
+    // chaos run puts 200 orders through faults; this one is about the stock.)
+    const sku = `STOCK10-${randomUUID().slice(0, 8)}`;
     const variants = [
       {},
       {},
@@ -125,7 +127,7 @@ describe('the order fulfilment saga', () => {
       { shippingAddress: { country: 'AQ', postalCode: '1' } },
       { paymentToken: 'tok_flaky' },
     ];
-    const orders = Array.from({ length: 50 }, (_, i) =>
+    const orders = Array.from({ length: 25 }, (_, i) =>
       placeOrder({
         orderId: newOrderId('load'),
         items: [{ sku, quantity: 1, unitPrice: 30 }],
@@ -141,11 +143,11 @@ describe('the order fulfilment saga', () => {
     const outcomes = ends.map((e) => sagaEnd(e).outcome);
     expect(outcomes.every((o) => o === 'CONFIRMED' || o === 'CANCELLED')).toBe(true);
     const confirmed = outcomes.filter((o) => o === 'CONFIRMED').length;
-    // 30 orders could succeed but only 20 units exist; units of orders that failed later are
+    // 15 orders could succeed but only 10 units exist; units of orders that failed later are
     // released, so the books balance: every unit is either available or held by a confirmed order.
     expect(confirmed).toBeGreaterThan(0);
-    expect(confirmed).toBeLessThanOrEqual(20);
-    expect(await app.stock(sku)).toEqual({ available: 20 - confirmed, reserved: confirmed });
+    expect(confirmed).toBeLessThanOrEqual(10);
+    expect(await app.stock(sku)).toEqual({ available: 10 - confirmed, reserved: confirmed });
     for (const [i, order] of orders.entries()) {
       const state = await app.fulfilment(order.data.orderId);
       if (outcomes[i] === 'CONFIRMED') {
