@@ -68,6 +68,22 @@ new IdempotencyTable(stack, 'Idempotency');
 `,
     resources: ['AWS::DynamoDB::Table'],
   },
+  'kafka-log': {
+    imports: ['KafkaConsumer', 'KafkaLog'],
+    app: `
+const log = new KafkaLog(stack, 'Log', { topicProvisionerEntry: 'handler.ts' });
+new KafkaConsumer(stack, 'Audit', { log, entry: 'handler.ts', consumerGroupId: 'audit' });
+log.grantProduce(new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() }));
+`,
+    resources: [
+      'AWS::MSK::ServerlessCluster',
+      'Custom::KafkaTopic',
+      'AWS::EC2::VPCEndpoint',
+      'AWS::Lambda::EventSourceMapping',
+      'AWS::SQS::Queue',
+      'AWS::CloudWatch::Alarm',
+    ],
+  },
   'ops-view': {
     imports: ['OpsView'],
     app: `

@@ -320,10 +320,12 @@ describe('KafkaLog grants', () => {
     log.grantConsume(consumer, 'sales-per-minute');
     template = Template.fromStack(stack);
   });
+  const granted = (role: iam.IRole, resource: string) =>
+    actionsOn(statementsOf(template, stack, role), stack.resolve(resource));
 
   it('lets a producer connect, find the brokers and write idempotently on the cluster', () => {
     // THEN
-    expect(actionsOn(statementsOf(template, stack, producer), stack.resolve(log.clusterArn))).toEqual([
+    expect(granted(producer, log.clusterArn)).toEqual([
       'kafka-cluster:Connect',
       'kafka-cluster:WriteDataIdempotently',
       'kafka:GetBootstrapBrokers',
@@ -332,7 +334,7 @@ describe('KafkaLog grants', () => {
 
   it('lets a producer describe and write the topic, and do nothing else with it', () => {
     // THEN
-    expect(actionsOn(statementsOf(template, stack, producer), stack.resolve(log.topicArn))).toEqual([
+    expect(granted(producer, log.topicArn)).toEqual([
       'kafka-cluster:DescribeTopic',
       'kafka-cluster:WriteData',
     ]);
@@ -345,7 +347,7 @@ describe('KafkaLog grants', () => {
 
   it('lets a consumer connect and describe the cluster (DescribeClusterV2, as serverless clusters need)', () => {
     // THEN
-    expect(actionsOn(statementsOf(template, stack, consumer), stack.resolve(log.clusterArn))).toEqual([
+    expect(granted(consumer, log.clusterArn)).toEqual([
       'kafka-cluster:Connect',
       'kafka:DescribeClusterV2',
       'kafka:GetBootstrapBrokers',
@@ -354,7 +356,7 @@ describe('KafkaLog grants', () => {
 
   it('lets a consumer describe and read the topic, but not write it', () => {
     // THEN
-    expect(actionsOn(statementsOf(template, stack, consumer), stack.resolve(log.topicArn))).toEqual([
+    expect(granted(consumer, log.topicArn)).toEqual([
       'kafka-cluster:DescribeTopic',
       'kafka-cluster:ReadData',
     ]);
@@ -362,9 +364,10 @@ describe('KafkaLog grants', () => {
 
   it('lets a consumer describe and join its own group only', () => {
     // THEN
-    expect(
-      actionsOn(statementsOf(template, stack, consumer), stack.resolve(log.groupArn('sales-per-minute'))),
-    ).toEqual(['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']);
+    expect(granted(consumer, log.groupArn('sales-per-minute'))).toEqual([
+      'kafka-cluster:AlterGroup',
+      'kafka-cluster:DescribeGroup',
+    ]);
     expect(JSON.stringify(stack.resolve(log.groupArn('sales-per-minute')))).toContain(
       `:group/${log.clusterName}/`,
     );
