@@ -147,7 +147,7 @@ describe('KafkaLog defaults', () => {
     template.resourceCountIs('AWS::EC2::InternetGateway', 0);
   });
 
-  it('adds private-DNS interface endpoints for Lambda, STS and SQS, which the event source needs without NAT', () => {
+  it('adds private-DNS interface endpoints for Lambda, STS and SQS (the event source) and MSK (clients), without NAT', () => {
     // THEN
     const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint'))
       .filter((e) => e.Properties.VpcEndpointType === 'Interface')
@@ -155,8 +155,8 @@ describe('KafkaLog defaults', () => {
         expect(e.Properties.PrivateDnsEnabled).toBe(true);
         return JSON.stringify(e.Properties.ServiceName);
       });
-    expect(services).toHaveLength(3);
-    for (const service of ['lambda', 'sts', 'sqs'])
+    expect(services).toHaveLength(4);
+    for (const service of ['lambda', 'sts', 'sqs', 'kafka'])
       expect(services.some((s) => s.includes(`.${service}`))).toBe(true);
   });
 

@@ -47,8 +47,8 @@ export interface KafkaLogProps {
   /**
    * The VPC the cluster's client endpoints go in. Give one to share it with your functions.
    * @default a new VPC: one isolated subnet in each of 3 AZs, no NAT gateway, the interface
-   * endpoints the MSK event source needs (Lambda, STS, SQS), an S3 gateway endpoint, and flow
-   * logs of rejected traffic
+   * endpoints the MSK event source and clients need (Lambda, STS, SQS, MSK), an S3 gateway
+   * endpoint, and flow logs of rejected traffic
    */
   readonly vpc?: ec2.IVpc;
   /**
@@ -57,8 +57,8 @@ export interface KafkaLogProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Add the interface endpoints (Lambda, STS, SQS) and the S3 gateway endpoint that the MSK
-   * event source and the topic provisioner need without a NAT gateway. Turn it off for a VPC
+   * Add the interface endpoints (Lambda, STS, SQS, MSK) and the S3 gateway endpoint that the
+   * MSK event source, the topic provisioner and producers in the VPC need without a NAT gateway. Turn it off for a VPC
    * that reaches AWS through NAT or already has them.
    * @default true when this construct creates the VPC, false for a given one
    * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html
@@ -370,8 +370,10 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
 
   /**
    * Without NAT, the MSK event source's pollers reach Lambda and STS, and the on-failure
-   * destination (SQS here), only through interface endpoints in the cluster's VPC; the topic
-   * provisioner answers CloudFormation through S3.
+   * destination (SQS here), only through interface endpoints in the cluster's VPC; clients in
+   * the VPC find the brokers through the MSK API (GetBootstrapBrokers: the serverless bootstrap
+   * address is no CloudFormation attribute), and the topic provisioner answers CloudFormation
+   * through S3.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html#msk-vpc-privatelink
    * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html
    */
@@ -388,6 +390,8 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
       LambdaEndpoint: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
       StsEndpoint: ec2.InterfaceVpcEndpointAwsService.STS,
       SqsEndpoint: ec2.InterfaceVpcEndpointAwsService.SQS,
+      // Clients in the VPC (the provisioner, producers) ask the MSK API for the bootstrap brokers.
+      KafkaEndpoint: ec2.InterfaceVpcEndpointAwsService.KAFKA,
     };
     for (const [endpointId, service] of Object.entries(services)) {
       new ec2.InterfaceVpcEndpoint(this, endpointId, {
