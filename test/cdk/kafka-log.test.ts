@@ -209,6 +209,35 @@ describe('KafkaLog defaults', () => {
     });
   });
 
+  it("gives the provisioner Lambda's VPC permissions, which its own role lacks", () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: Match.absent(),
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+            ],
+          ],
+        },
+      ],
+      Description: 'Execution role of TopicProvisioner',
+    });
+  });
+
+  it('places clients in the cluster subnets with the client security group', () => {
+    // THEN
+    expect(log.clientPlacement).toEqual({
+      vpc: log.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true },
+      securityGroups: [log.clientSecurityGroup],
+    });
+  });
+
   it('lets the provisioner create, describe and alter the topic, but not delete it', () => {
     // THEN
     const statements = statementsOf(template, stack, log.topicProvisioner.role);

@@ -223,9 +223,7 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
       timeout: Duration.minutes(5),
       ...props.topicProvisionerProps,
       entry: props.topicProvisionerEntry,
-      vpc: this.vpc,
-      vpcSubnets: this.vpcSubnets,
-      securityGroups: [this.clientSecurityGroup],
+      ...this.clientPlacement,
       environment: { ...props.topicProvisionerProps?.environment, KAFKA_CLUSTER_ARN: this.clusterArn },
     });
     // NodeFunction brings its own role, so Lambda's VPC permissions (ENIs) are not added for it.
@@ -263,6 +261,19 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
   /** What a producer or consumer function needs to find the brokers and the topic. */
   public get environment(): Record<string, string> {
     return { KAFKA_CLUSTER_ARN: this.clusterArn, KAFKA_TOPIC: this.topicName };
+  }
+
+  /**
+   * Where a client function goes (the brokers are reachable from the VPC only), to spread into
+   * its props. A function with its own role also needs Lambda's VPC permissions for its ENIs
+   * (AWSLambdaVPCAccessExecutionRole), as the topic provisioner has.
+   */
+  public get clientPlacement(): {
+    vpc: ec2.IVpc;
+    vpcSubnets: ec2.SubnetSelection;
+    securityGroups: ec2.ISecurityGroup[];
+  } {
+    return { vpc: this.vpc, vpcSubnets: this.vpcSubnets, securityGroups: [this.clientSecurityGroup] };
   }
 
   /** ARN of a consumer group of this cluster, as IAM authorization names it. */
