@@ -33,6 +33,19 @@ export default defineConfig({
           env,
         },
       },
+      {
+        // A real 3-node Kafka cluster that the tests start, fail and stop themselves: one file
+        // at a time (fixed ports), with room for JVM start-ups on a 2-core machine.
+        test: {
+          name: 'kafka',
+          include: ['test/kafka/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          env,
+        },
+      },
     ],
   },
 });

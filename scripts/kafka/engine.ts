@@ -5,7 +5,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -244,8 +254,14 @@ async function prepareStorage(layout: ClusterLayout, nodes: readonly KafkaNode[]
   );
 }
 
+/** Past this a node's log is moved to `<node>.log.1` at its next start (about 1 MB per ISR run). */
+const LOG_ROTATE_BYTES = 20 * 1024 * 1024;
+
 function spawnNode(node: KafkaNode): number {
-  const log = openSync(nodeLog(node), 'a');
+  // Appended, not truncated: a node restarted after a kill keeps the lines from before it.
+  const file = nodeLog(node);
+  if (existsSync(file) && statSync(file).size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
+  const log = openSync(file, 'a');
   const child = spawn(
     'java',
     [...JVM_OPTIONS, '-cp', path.join(KAFKA_LIBS, '*'), 'kafka.Kafka', nodeProps(node)],
@@ -388,10 +404,16 @@ export function signalNode(node: KafkaNode, signal: NodeJS.Signals): number | un
   return pid;
 }
 
+/** How long a stopping node may wait for a controller quorum that no longer exists. */
+const NO_QUORUM_GRACE_MS = 5000;
+
 /**
  * Stop the given nodes (default: all of the layout) by their recorded PIDs: SIGCONT first (a
  * paused JVM cannot act on SIGTERM), SIGTERM for a controlled shutdown, SIGKILL after the
- * deadline. Returns the ids that were running.
+ * deadline. A broker's controlled shutdown needs the controller quorum: once fewer than a
+ * majority of the voters run, the nodes still stopping would wait minutes for it, so they get
+ * a short grace and are then killed (their logs are recovered at the next start). Returns the
+ * ids that were running.
  */
 export async function stopNodes(
   layout: ClusterLayout,
@@ -407,17 +429,34 @@ export async function stopNodes(
     signalNode(node, 'SIGCONT');
     signalNode(node, 'SIGTERM');
   }
+  const majority = Math.floor(layout.nodes.length / 2) + 1;
+  const alive = () => running.filter(({ node, pid }) => isOurNode(pid, node));
   const deadline = Date.now() + timeoutMs;
-  while (running.some(({ pid }) => isAlive(pid)) && Date.now() < deadline) {
+  let quorumLostAt: number | undefined;
+  for (let left = alive(); left.length > 0; left = alive()) {
+    const voters = layout.nodes.filter((n) => runningPid(n) !== undefined).length;
+    if (voters < majority) quorumLostAt ??= Date.now();
+    const now = Date.now();
+    const noQuorum = quorumLostAt !== undefined && now - quorumLostAt > NO_QUORUM_GRACE_MS;
+    if (now > deadline || noQuorum) {
+      for (const { node, pid } of left) {
+        if (noQuorum) {
+          // Expected for the last node of a cluster stopped whole: nothing is left to approve it.
+          progress.info(
+            `${node.name} (PID ${pid}) waits for a controller quorum that has stopped: killing it`,
+          );
+        } else
+          progress.warn(`${node.name} (PID ${pid}) did not stop within ${timeoutMs / 1000} s: killing it`);
+        signalNode(node, 'SIGKILL');
+      }
+      // SIGKILL is not instant either: wait for the ports to be free for a restart.
+      const killDeadline = Date.now() + 5000;
+      while (alive().length > 0 && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50));
+      break;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (const { node, pid } of running) {
-    if (isAlive(pid)) {
-      progress.warn(`${node.name} (PID ${pid}) did not stop within ${timeoutMs / 1000} s: killing it`);
-      signalNode(node, 'SIGKILL');
-    }
-    rmSync(nodePidFile(node), { force: true });
-  }
+  for (const { node } of running) rmSync(nodePidFile(node), { force: true });
   return running.map(({ node }) => node.id);
 }
 

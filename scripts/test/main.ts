@@ -4,19 +4,23 @@ import type { ChaosOptions } from '../chaos/chaos.js';
 import { runChaos } from '../chaos/run-chaos.js';
 import { deployToEmulator } from '../emulator/deploy.js';
 import { ensureEmulator, stopEmulator } from '../emulator/emulator.js';
+import { kafkaStatus, stopKafka } from '../kafka/engine.js';
 import { schemaProblem } from '../schemas/schemas.js';
 import { LOCAL_DIR, ROOT } from '../shared/paths.js';
 import { fail, progress } from '../shared/progress.js';
 import { run } from '../shared/run.js';
+import { ISR_BROKERS } from '../stream/isr.js';
 
 const USAGE = `Usage: npm test [-- --no-integration] [--no-chaos]
 
 Type-checks, lints and checks that schemas/, docs/events.md and docs/asyncapi.yaml match the
 event contracts; runs the unit and CDK tests (the CDK tests also run cfn-lint on every
-template, event-ruler on the routing cases, and fail on other stale generated docs); then starts (or reuses) the local emulator, deploys the app, runs
-the integration tests and a chaos run (200 orders, 10% faults, 5% duplicates, 2% malformed)
-against it, and stops the emulator it started.
-  --no-integration   stop after the unit and CDK tests (no emulator)
+template, event-ruler on the routing cases, and fail on other stale generated docs); then runs
+the Kafka tests on a real 3-node KRaft cluster that they start and stop (Java 17+, Maven);
+then starts (or reuses) the local emulator, deploys the app, runs the integration tests and a
+chaos run (200 orders, 10% faults, 5% duplicates, 2% malformed) against it, and stops the
+emulator it started.
+  --no-integration   stop after the unit and CDK tests (no broker, no emulator)
   --no-chaos         run the integration tests but not the chaos run (a quicker local loop)`;
 
 /** The chaos run of every full test run: enough orders that every fault path is taken. */
@@ -66,6 +70,24 @@ async function vitest(projects: string[], tally: Tally): Promise<boolean> {
   return ok;
 }
 
+/**
+ * The `kafka` vitest project: the tests start and stop their own cluster by PID; a cluster they
+ * left behind (a crashed or timed-out run) is stopped here, unless it was running before.
+ */
+async function kafkaTests(tally: Tally, problems: string[]): Promise<void> {
+  const wasRunning = (await kafkaStatus({ brokers: ISR_BROKERS })).some((node) => node.running);
+  progress.step(`Kafka tests on a real ${ISR_BROKERS}-node KRaft cluster (in-sync replicas)`);
+  try {
+    if (!(await vitest(['kafka'], tally))) problems.push('Kafka tests');
+  } finally {
+    if (!wasRunning) {
+      const left = await stopKafka({ brokers: ISR_BROKERS });
+      if (left.length > 0)
+        progress.warn(`Stopped Kafka nodes ${left.join(', ')} that the Kafka tests left running`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help')) {
@@ -98,6 +120,7 @@ async function main(): Promise<void> {
   if (!(await vitest(['unit', 'cdk'], tally))) problems.push('unit/CDK tests');
 
   if (integration) {
+    await kafkaTests(tally, problems);
     const emulator = await ensureEmulator();
     try {
       await deployToEmulator(emulator.endpoint);
