@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseTime } from './replay.js';
+import { parseTime } from '../shared/time.js';
 
 export const REPLAY_USAGE = `Usage: npm run replay -- --from <time> --to <time> [options]
 
