@@ -104,6 +104,9 @@ export function serverProperties(layout: ClusterLayout, nodeId: number, dataDir:
     ['auto.create.topics.enable', false],
     // Local consumers join together; the 3 s default would delay every first poll.
     ['group.initial.rebalance.delay.ms', 0],
+    // Retention is enforced every few seconds (Kafka checks every 5 minutes by default), so a
+    // short-retention topic visibly drops its old segments in a test.
+    ['log.retention.check.interval.ms', 2000],
   ];
   if (clustered) {
     // A killed node is fenced (and leaves every ISR) after the session timeout: 9 s by default,

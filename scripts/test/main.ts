@@ -16,7 +16,9 @@ const USAGE = `Usage: npm test [-- --no-integration] [--no-chaos]
 Type-checks, lints and checks that schemas/, docs/events.md and docs/asyncapi.yaml match the
 event contracts; runs the unit and CDK tests (the CDK tests also run cfn-lint on every
 template, event-ruler on the routing cases, and fail on other stale generated docs); then runs
-the Kafka tests on a real 3-node KRaft cluster that they start and stop (Java 17+, Maven);
+the Kafka tests on real brokers that they start and stop (Java 17+, Maven): delivery
+semantics, consumer groups, replay and retention on one broker, in-sync replicas on a
+3-node KRaft cluster;
 then starts (or reuses) the local emulator, deploys the app, runs the integration tests and a
 chaos run (200 orders, 10% faults, 5% duplicates, 2% malformed) against it, and stops the
 emulator it started.
@@ -75,13 +77,18 @@ async function vitest(projects: string[], tally: Tally): Promise<boolean> {
  * left behind (a crashed or timed-out run) is stopped here, unless it was running before.
  */
 async function kafkaTests(tally: Tally, problems: string[]): Promise<void> {
-  const wasRunning = (await kafkaStatus({ brokers: ISR_BROKERS })).some((node) => node.running);
-  progress.step(`Kafka tests on a real ${ISR_BROKERS}-node KRaft cluster (in-sync replicas)`);
+  const layouts = [1, ISR_BROKERS];
+  const running = async (brokers: number) => (await kafkaStatus({ brokers })).some((node) => node.running);
+  const wasRunning = new Map(await Promise.all(layouts.map(async (n) => [n, await running(n)] as const)));
+  progress.step(
+    `Kafka tests on real brokers (semantics on one; in-sync replicas on a ${ISR_BROKERS}-node KRaft cluster)`,
+  );
   try {
     if (!(await vitest(['kafka'], tally))) problems.push('Kafka tests');
   } finally {
-    if (!wasRunning) {
-      const left = await stopKafka({ brokers: ISR_BROKERS });
+    for (const brokers of layouts) {
+      if (wasRunning.get(brokers)) continue;
+      const left = await stopKafka({ brokers });
       if (left.length > 0)
         progress.warn(`Stopped Kafka nodes ${left.join(', ')} that the Kafka tests left running`);
     }

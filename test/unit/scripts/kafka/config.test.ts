@@ -73,6 +73,8 @@ describe('server.properties', () => {
     });
     // Failure detection stays at Kafka's defaults where nothing fails over.
     expect(props.has('broker.session.timeout.ms')).toBe(false);
+    // Old segments of a short-retention topic go within seconds, not Kafka's 5 minutes.
+    expect(Number(props.get('log.retention.check.interval.ms'))).toBeLessThanOrEqual(5000);
   });
 
   it('gives every cluster node the same voters, its own listeners and replication 3', () => {
