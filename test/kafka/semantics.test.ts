@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import * as net from 'node:net';
+import { type Consumer, type EachMessagePayload, type ISocketFactory, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKafka, type KafkaHandle, kafkaClient, stopKafka } from '../../scripts/kafka/engine.js';
 import { waitFor } from '../../scripts/shared/wait.js';
@@ -284,4 +285,82 @@ describe('Kafka delivery semantics on a real broker', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((m) => m.value.startsWith('new-'))).toBe(true);
   });
+
+  it.each([
+    { idempotent: true, what: 'leaves each record once' },
+    { idempotent: false, what: 'writes some twice' },
+  ])(
+    'a producer whose Produce responses are lost and retried (idempotent: $idempotent) $what',
+    async ({ idempotent }) => {
+      const topic = await newTopic(1);
+      // The broker appends each of the first three sends, then their responses never arrive.
+      const lossy = new Kafka({
+        clientId: `lossy-${idempotent}`,
+        brokers: [...handle.brokers],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
+        socketFactory: losingProduceResponses(3),
+      });
+      const producer = lossy.producer({ idempotent, maxInFlightRequests: 1 });
+      await producer.connect();
+      for (let i = 0; i < 10; i++)
+        await producer.send({ topic, acks: -1, messages: [{ key: 'ord-p', value: String(i) }] });
+      await producer.disconnect();
+
+      const { consumer, seen } = await consume(topic, `producer-${randomUUID().slice(0, 6)}`);
+      await waitFor('the last record', async () => (seen.some((m) => m.value === '9') ? true : undefined), {
+        timeoutMs: 30_000,
+      });
+      await consumer.disconnect();
+      const values = seen.map((m) => Number(m.value));
+      if (idempotent) expect(values).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      else {
+        expect(new Set(values)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+        expect(values.length).toBeGreaterThan(10); // the retried sends were appended again
+      }
+    },
+  );
 });
+
+/**
+ * A kafkajs socket factory whose connections lose the responses of the first `count` Produce
+ * requests (API key 0) after the broker handled them, closing the connection instead: the
+ * producer cannot tell a lost response from a lost request, and sends again.
+ */
+function losingProduceResponses(count: number): ISocketFactory {
+  let toLose = count;
+  return ({ host, port, onConnect }) => {
+    const socket = net.connect({ host, port }, onConnect);
+    const produce = new Set<number>();
+    const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+    // A request: size (4 bytes), API key (2), API version (2), correlation id (4), ...
+    socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
+      if (Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === 0)
+        produce.add(chunk.readInt32BE(8));
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    const on = socket.on.bind(socket);
+    socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
+      if (event !== 'data') return on(event, listener);
+      let pending = Buffer.alloc(0);
+      // A response: size (4 bytes), correlation id (4), ...: pass whole frames, lose the chosen ones.
+      return on('data', (data: Buffer) => {
+        pending = Buffer.concat([pending, data]);
+        const frames: Buffer[] = [];
+        while (pending.length >= 8 && pending.length >= 4 + pending.readInt32BE(0)) {
+          const frame = pending.subarray(0, 4 + pending.readInt32BE(0));
+          pending = pending.subarray(frame.length);
+          if (produce.has(frame.readInt32BE(4)) && toLose > 0) {
+            toLose -= 1;
+            if (frames.length > 0) listener(Buffer.concat(frames));
+            socket.destroy(new Error('injected: the Produce response was lost'));
+            return;
+          }
+          frames.push(frame);
+        }
+        if (frames.length > 0) listener(Buffer.concat(frames));
+      });
+    }) as typeof socket.on;
+    return socket;
+  };
+}
