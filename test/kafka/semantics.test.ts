@@ -4,6 +4,9 @@ import { type Consumer, type EachMessagePayload, type ISocketFactory, Kafka, log
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKafka, type KafkaHandle, kafkaClient, stopKafka } from '../../scripts/kafka/engine.js';
 import { waitFor } from '../../scripts/shared/wait.js';
+import { startBridge } from '../../scripts/stream/msk-bridge.js';
+import type { PlainMskEvent } from '../../scripts/stream/msk-event.js';
+import type { FailureRecord, InvokeResult } from '../../scripts/stream/msk-poller.js';
 import { replayGroup } from '../../scripts/stream/replay.js';
 
 // Delivery semantics on a real single Kafka broker (started here, stopped by PID after, unless
@@ -320,6 +323,93 @@ describe('Kafka delivery semantics on a real broker', () => {
       }
     },
   );
+});
+
+describe('the local MSK event source on a real broker', () => {
+  const SETTINGS = {
+    eventSourceArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/orders/local',
+    bootstrapServers: ['127.0.0.1:9092'],
+    retryAttempts: 2,
+    bisectBatchOnError: true,
+    reportBatchItemFailures: true,
+  };
+  const options = (topic: string, groupId: string, invoke: (offsets: number[]) => InvokeResult) => {
+    const delivered: number[] = [];
+    const failed: FailureRecord[] = [];
+    return {
+      delivered,
+      failed,
+      bridge: {
+        topic,
+        groupId,
+        startingPosition: 'TRIM_HORIZON' as const,
+        batchSize: 4,
+        windowMs: 100,
+        settings: SETTINGS,
+        ports: {
+          async invoke(event: PlainMskEvent) {
+            const offsets = Object.values(event.records).flatMap((rs) => rs.map((r) => r.offset));
+            const result = invoke(offsets);
+            if (result.ok) delivered.push(...offsets.filter((o) => !result.failedOffsets?.includes(o)));
+            return result;
+          },
+          async sendFailure(record: FailureRecord) {
+            failed.push(record);
+          },
+        },
+      },
+    };
+  };
+
+  it('delivers every record once to the function, sends the bad one to the destination, and commits past all', async () => {
+    const topic = await newTopic(1);
+    await produceConcurrently(topic, [['ord-b']], 10);
+    const groupId = `bridge-${randomUUID().slice(0, 6)}`;
+    const run = options(topic, groupId, (offsets) =>
+      offsets.includes(6) ? { ok: false, error: 'bad record' } : { ok: true },
+    );
+
+    const bridge = await startBridge(kafka, run.bridge);
+    await waitFor(
+      'the bridge to reach the end',
+      async () => (run.delivered.length + run.failed.length >= 10 ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
+    await bridge.stop();
+
+    expect([...run.delivered].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9]);
+    expect(run.failed.map((f) => f.KafkaBatchInfo.recordInfo.offset)).toEqual(['6']);
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = (await admin.fetchOffsets({ groupId, topics: [topic] })).flatMap((t) => t.partitions);
+    await admin.disconnect();
+    expect(committed?.offset).toBe('10');
+  });
+
+  it('stopped and started again, resumes at the last commit: what was not committed comes again', async () => {
+    const topic = await newTopic(1);
+    await produceConcurrently(topic, [['ord-c']], 8);
+    const groupId = `bridge-${randomUUID().slice(0, 6)}`;
+    // The first bridge's function succeeds for the first batch of 4, then is unreachable.
+    const first = options(topic, groupId, (offsets) => {
+      if (offsets.some((o) => o >= 4)) throw new Error('the function is unreachable');
+      return { ok: true };
+    });
+    const one = await startBridge(kafka, first.bridge);
+    await waitFor('the first batch', async () => (first.delivered.length >= 4 ? true : undefined), {
+      timeoutMs: 60_000,
+    });
+    await one.stop();
+
+    const second = options(topic, groupId, () => ({ ok: true }));
+    const two = await startBridge(kafka, second.bridge);
+    await waitFor('the rest', async () => (second.delivered.includes(7) ? true : undefined), {
+      timeoutMs: 60_000,
+    });
+    await two.stop();
+    expect(first.delivered).toEqual([0, 1, 2, 3]);
+    expect(second.delivered).toEqual([4, 5, 6, 7]);
+  });
 });
 
 /**

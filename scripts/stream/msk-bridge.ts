@@ -1,0 +1,66 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import { deliverBatch, type PollerPorts, type PollerSettings } from './msk-poller.js';
+
+/**
+ * The local event source's loop: a kafkajs consumer in the mapping's consumer group hands each
+ * partition's fetched records, at most `batchSize` at a time, to `deliverBatch`, which invokes
+ * the function and commits. Nothing is committed automatically: an offset moves only after the
+ * function succeeded or the record went to the on-failure destination, so a bridge stopped at
+ * any moment resumes where the group's commits say.
+ */
+export interface BridgeOptions {
+  readonly topic: string;
+  readonly groupId: string;
+  /** TRIM_HORIZON reads a new group's log from the start; LATEST only what comes after. */
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  readonly batchSize: number;
+  /** How long a fetch waits for records: the mapping's batching window. */
+  readonly windowMs: number;
+  readonly settings: PollerSettings;
+  readonly ports: Omit<PollerPorts, 'commit'>;
+  /** Told after each delivered batch (for progress lines and tests). */
+  readonly onBatch?: (partition: number, committed: number, failed: readonly number[]) => void;
+}
+
+export interface RunningBridge {
+  readonly consumer: Consumer;
+  stop(): Promise<void>;
+}
+
+export async function startBridge(kafka: Kafka, options: BridgeOptions): Promise<RunningBridge> {
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxWaitTimeInMs: Math.max(10, options.windowMs),
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+  });
+  await consumer.connect();
+  await consumer.subscribe({
+    topic: options.topic,
+    fromBeginning: options.startingPosition === 'TRIM_HORIZON',
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      for (let i = 0; i < batch.messages.length; i += options.batchSize) {
+        if (!isRunning() || isStale()) return;
+        const messages = batch.messages.slice(i, i + options.batchSize);
+        const outcome = await deliverBatch(
+          { topic: batch.topic, partition: batch.partition, messages },
+          options.settings,
+          {
+            ...options.ports,
+            commit: (topic, partition, offset) =>
+              consumer.commitOffsets([{ topic, partition, offset: String(offset) }]),
+          },
+        );
+        const last = messages.at(-1);
+        if (last) resolveOffset(last.offset);
+        options.onBatch?.(batch.partition, outcome.committed, outcome.failed);
+        await heartbeat();
+      }
+    },
+  });
+  return { consumer, stop: () => consumer.disconnect() };
+}
