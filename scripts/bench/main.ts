@@ -12,6 +12,8 @@ import {
   probe,
   stopEmulator,
 } from '../emulator/emulator.js';
+import { KAFKA_VERSION } from '../kafka/config.js';
+import { ensureKafka, kafkaClient, stopKafka } from '../kafka/engine.js';
 import { readTemplates } from '../shared/cdk-out.js';
 import { ROOT } from '../shared/paths.js';
 import { fail, progress, runMain } from '../shared/progress.js';
@@ -21,6 +23,7 @@ import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from './args.js';
 import { coldInit, findBundles } from './bundles.js';
 import { measureEventStore } from './event-store.js';
 import { BenchFlows, type ConsumerResult, measureSaga } from './flows.js';
+import { measureKafkaProfiles } from './kafka-profiles.js';
 import { functionDurations } from './lambda-durations.js';
 import {
   type BenchResult,
@@ -99,6 +102,21 @@ async function measureDeploys(endpoint: string, runs: number): Promise<DeployRun
   return deploys;
 }
 
+/** The two profiles on a real local broker (started here and stopped after, unless it ran). */
+async function measureKafka(quick: boolean) {
+  const broker = await ensureKafka({ brokers: 1 });
+  try {
+    const profiles = await measureKafkaProfiles(kafkaClient(broker.layout, 'bench'), {
+      paced: quick ? 50 : 200,
+      intervalMs: 20,
+      burst: quick ? 10_000 : 30_000,
+    });
+    return { broker: `Apache Kafka ${KAFKA_VERSION}, one KRaft broker, 6 partitions`, ...profiles };
+  } finally {
+    if (broker.startedNow.length > 0) await stopKafka({ brokers: 1 });
+  }
+}
+
 function pick(results: readonly ConsumerResult[], variant: ConsumerResult['variant']): ConsumerResult {
   const found = results.find((r) => r.variant === variant);
   if (!found) throw new Error(`no result for the ${variant} consumer`);
@@ -141,6 +159,7 @@ async function bench(options: BenchOptions): Promise<void> {
       orders: options.quick ? 20 : 100,
       intervalMs: flowOptions.intervalMs,
     });
+    const kafka = await measureKafka(options.quick);
     progress.step("Reading the app's function durations from their REPORT log lines");
     const durations = await functionDurations(
       emulator.endpoint,
@@ -157,6 +176,7 @@ async function bench(options: BenchOptions): Promise<void> {
       deploys,
       flows: { fanOut: lowLatency, eventBridge: pick(bus, 'eventbridge'), saga },
       eventStore,
+      kafka,
       profiles: { lowLatency, highThroughput: pick(topic, 'high-throughput') },
       idempotency: { with: lowLatency, without: pick(topic, 'no-idempotency') },
       functionDurations: durations,

@@ -8,6 +8,7 @@ import type { BenchOptions } from './args.js';
 import type { Contributor } from './bundles.js';
 import type { EventStoreResult } from './event-store.js';
 import type { ConsumerResult, Invocations, SagaResult } from './flows.js';
+import type { KafkaProfilesResult, ProfileResult } from './kafka-profiles.js';
 import type { FunctionDuration } from './lambda-durations.js';
 
 /** Bundles above this are listed with what fills them (the project's size target). */
@@ -53,6 +54,8 @@ export interface BenchResult {
   };
   /** Append latency and relay lag of the order event store. */
   readonly eventStore: EventStoreResult;
+  /** The two throughput profiles on a real Kafka broker. */
+  readonly kafka: KafkaProfilesResult & { readonly broker: string };
   readonly profiles: { readonly lowLatency: ConsumerResult; readonly highThroughput: ConsumerResult };
   readonly idempotency: { readonly with: ConsumerResult; readonly without: ConsumerResult };
   /** The app's functions, from their REPORT lines over the whole run. */
@@ -252,6 +255,10 @@ outcomes: ${Object.entries(r.flows.saga.statuses)
 
 ${eventStoreSection(r.eventStore)}
 
+## Kafka: the two profiles on a real broker
+
+${kafkaSection(r.kafka)}
+
 ## Throughput profiles, same flow, one run
 
 The same messages reach both consumers through one topic.
@@ -377,6 +384,7 @@ export function renderSummary(r: BenchResult): string {
     `Profiles (high-throughput ÷ low-latency): p50 ${x(ratio(r.profiles.highThroughput.paced.latencyMs?.median ?? 0, r.profiles.lowLatency.paced.latencyMs?.median ?? 0))}, invocations/1,000 (burst) ${x(ratio(r.profiles.highThroughput.burstInvocations?.perThousandMessages ?? 0, r.profiles.lowLatency.burstInvocations?.perThousandMessages ?? 0))}`,
     `Idempotency (with ÷ without): handler time per record ${x(ratio(r.idempotency.with.pacedInvocations?.handlerMsPerRecord ?? 0, r.idempotency.without.pacedInvocations?.handlerMsPerRecord ?? 0))}`,
     `Event store: append p50 ${ms(r.eventStore.appendMs?.median)}, p99 ${ms(r.eventStore.appendMs?.p99)}; relay lag (append → bus) p50 ${ms(r.eventStore.relayLagMs?.median)}, p99 ${ms(r.eventStore.relayLagMs?.p99)}${r.eventStore.missing > 0 ? `, ${r.eventStore.missing} not relayed` : ''}`,
+    `Kafka (high-throughput ÷ low-latency): msg/s ${x(ratio(r.kafka.highThroughput.burst.perSecond, r.kafka.lowLatency.burst.perSecond))}, p99 latency (low-latency ÷ high-throughput) ${x(ratio(r.kafka.lowLatency.latencyMs?.p99 ?? 0, r.kafka.highThroughput.latencyMs?.p99 ?? 0))}`,
     `Total: ${(r.durationSeconds / 60).toFixed(1)} min`,
   ];
   return lines.join('\n');
@@ -402,4 +410,51 @@ ${markdownTable(
   ['', 'n', 'p50', 'p95', 'p99', 'max', 'Lost'],
   [row('Append', e.appendMs, '–'), row('Relay lag (append → bus)', e.relayLagMs, String(e.missing))],
 )}`;
+}
+
+function kafkaSection(k: BenchResult['kafka']): string {
+  const { lowLatency: ll, highThroughput: ht } = k;
+  const producer = (p: ProfileResult) =>
+    `linger ${p.producer.lingerMs} ms, up to ${p.producer.batchMessages} per request, ${p.producer.compression === 0 ? 'no compression' : 'gzip'}, acks=${p.producer.acks === -1 ? 'all' : '1'}`;
+  const consumer = (p: ProfileResult) => `batch ${p.consumer.batchSize}, window ${ms(p.consumer.windowMs)}`;
+  const row = (
+    name: string,
+    f: (p: ProfileResult) => string,
+    ratioOf?: (a: ProfileResult, b: ProfileResult) => string,
+  ) => [name, f(ll), f(ht), ratioOf ? ratioOf(ht, ll) : ''];
+  return `${k.broker} on this machine. Paced: ${ll.paced} messages 20 ms apart, latency from the
+send call to the consumer. Burst: ${ll.burst.messages} messages sent at once; messages per second
+until 90% were consumed (the last fetches then wait out the window for records that never come).
+The consumer profiles are the KafkaConsumer pattern's (lib/patterns/kafka-log).
+
+${markdownTable(
+  ['', 'low-latency', 'high-throughput', 'high-throughput ÷ low-latency'],
+  [
+    row('Producer', producer),
+    row('Consumer', consumer),
+    row(
+      'Latency p50 (paced)',
+      (p) => ms(p.latencyMs?.median),
+      (a, b) => x(ratio(a.latencyMs?.median ?? 0, b.latencyMs?.median ?? 0)),
+    ),
+    row(
+      'Latency p99 (paced)',
+      (p) => ms(p.latencyMs?.p99),
+      (a, b) => x(ratio(a.latencyMs?.p99 ?? 0, b.latencyMs?.p99 ?? 0)),
+    ),
+    row(
+      'Messages per second (burst, to 90%)',
+      (p) => num(p.burst.perSecond, 0),
+      (a, b) => x(ratio(a.burst.perSecond, b.burst.perSecond)),
+    ),
+    row(
+      'Burst: 90% / all consumed',
+      (p) => `${num(p.burst.secondsTo90Percent)} s / ${num(p.burst.seconds)} s`,
+    ),
+    row('Consumer batches per 1,000 messages (burst)', (p) => num(p.batchesPerThousand)),
+  ],
+)}
+
+Goals: high-throughput at 5× the messages per second of low-latency or better, and low-latency's
+p99 at a third of high-throughput's or better.`;
 }
