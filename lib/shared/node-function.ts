@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -133,4 +134,54 @@ export class NodeFunction extends Construct implements iam.IGrantable {
       { id: 'Serverless-LambdaLatestVersion', reason: pinned },
     );
   }
+}
+
+/** The handler function of a consumer pattern (QueueConsumer, KafkaConsumer). */
+export interface ConsumerFunctionOptions {
+  readonly entry: string;
+  readonly timeout: Duration;
+  /** @default 256, or functionProps.memorySize */
+  readonly memorySize?: number;
+  /** The pattern's variables; they win over functionProps.environment. */
+  readonly environment: Record<string, string>;
+  /** Powertools idempotency: the table the function gets the name of and access to, and how long a record is kept. */
+  readonly idempotency?: { readonly table: dynamodb.ITable; readonly expiry: Duration };
+  readonly functionProps?: Partial<NodeFunctionProps>;
+}
+
+/**
+ * A consumer pattern's function, `Function` in its scope and named for Powertools after it,
+ * with the idempotency table's name, expiry and the item access Powertools needs (and the
+ * table's key, when it has a customer-managed one).
+ */
+export function consumerFunction(scope: Construct, options: ConsumerFunctionOptions): NodeFunction {
+  const { idempotency, functionProps } = options;
+  const fn = new NodeFunction(scope, 'Function', {
+    serviceName: scope.node.id,
+    ...functionProps,
+    entry: options.entry,
+    timeout: options.timeout,
+    memorySize: options.memorySize ?? functionProps?.memorySize ?? 256,
+    environment: {
+      ...functionProps?.environment,
+      ...options.environment,
+      ...(idempotency
+        ? {
+            IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
+            IDEMPOTENCY_EXPIRY_SECONDS: String(idempotency.expiry.toSeconds()),
+          }
+        : {}),
+    },
+  });
+  if (idempotency) {
+    idempotency.table.encryptionKey?.grantEncryptDecrypt(fn);
+    idempotency.table.grant(
+      fn,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+  }
+  return fn;
 }

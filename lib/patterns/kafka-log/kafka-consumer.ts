@@ -6,7 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { queueDepthAlarm, serviceDeadLetterQueue } from '../../shared/dead-letter.js';
-import { NodeFunction, type NodeFunctionProps } from '../../shared/node-function.js';
+import { consumerFunction, type NodeFunction, type NodeFunctionProps } from '../../shared/node-function.js';
 import type { ConsumableKafkaLog } from './kafka-log.js';
 
 /** How the event source mapping trades latency for records per invocation. */
@@ -165,31 +165,20 @@ export class KafkaConsumer extends Construct {
       idempotencyExpiry: props.idempotencyTable ? idempotencyExpiry : undefined,
     });
 
-    const environment: Record<string, string> = {
-      ...props.environment,
-      KAFKA_TOPIC: props.log.topicName,
-      KAFKA_CONSUMER_GROUP: props.consumerGroupId,
-    };
-    if (props.idempotencyTable) {
-      environment.IDEMPOTENCY_TABLE_NAME = props.idempotencyTable.tableName;
-      environment.IDEMPOTENCY_EXPIRY_SECONDS = String(idempotencyExpiry.toSeconds());
-    }
-    this.function = new NodeFunction(this, 'Function', {
-      serviceName: id,
-      ...props.functionProps,
+    this.function = consumerFunction(this, {
       entry: props.entry,
       timeout,
-      memorySize: props.memorySize ?? props.functionProps?.memorySize ?? 256,
-      environment: { ...props.functionProps?.environment, ...environment },
+      ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
+      environment: {
+        ...props.environment,
+        KAFKA_TOPIC: props.log.topicName,
+        KAFKA_CONSUMER_GROUP: props.consumerGroupId,
+      },
+      ...(props.idempotencyTable
+        ? { idempotency: { table: props.idempotencyTable, expiry: idempotencyExpiry } }
+        : {}),
+      ...(props.functionProps ? { functionProps: props.functionProps } : {}),
     });
-    props.idempotencyTable?.encryptionKey?.grantEncryptDecrypt(this.function);
-    props.idempotencyTable?.grant(
-      this.function,
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    );
 
     this.failureQueue = serviceDeadLetterQueue(
       this,

@@ -4,7 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { NodeFunction, type NodeFunctionProps } from '../../shared/node-function.js';
+import { consumerFunction, type NodeFunction, type NodeFunctionProps } from '../../shared/node-function.js';
 
 /** How the event source mapping trades latency for messages per invocation. */
 export type ThroughputProfile = 'low-latency' | 'high-throughput';
@@ -115,29 +115,17 @@ export class QueueConsumer extends Construct {
     const environment: Record<string, string> = { ...props.environment };
     if (props.source.deadLetterQueue)
       environment.DEAD_LETTER_QUEUE_URL = props.source.deadLetterQueue.queueUrl;
-    if (props.idempotencyTable) {
-      environment.IDEMPOTENCY_TABLE_NAME = props.idempotencyTable.tableName;
-      environment.IDEMPOTENCY_EXPIRY_SECONDS = String(idempotencyExpiry.toSeconds());
-    }
-
-    this.function = new NodeFunction(this, 'Function', {
-      serviceName: id,
-      ...props.functionProps,
+    this.function = consumerFunction(this, {
       entry: props.entry,
       timeout,
-      memorySize: props.memorySize ?? props.functionProps?.memorySize ?? 256,
-      environment: { ...props.functionProps?.environment, ...environment },
+      ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
+      environment,
+      ...(props.idempotencyTable
+        ? { idempotency: { table: props.idempotencyTable, expiry: idempotencyExpiry } }
+        : {}),
+      ...(props.functionProps ? { functionProps: props.functionProps } : {}),
     });
     props.source.deadLetterQueue?.grantSendMessages(this.function);
-    // A table encrypted with a customer key needs the key too.
-    props.idempotencyTable?.encryptionKey?.grantEncryptDecrypt(this.function);
-    props.idempotencyTable?.grant(
-      this.function,
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    );
 
     this.eventSource = new sources.SqsEventSource(props.source.queue, {
       batchSize: this.settings.batchSize,
