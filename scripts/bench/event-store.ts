@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { domainLifecycle } from '../../contracts/samples.js';
 import { outboxFor } from '../../lambdas/fulfilment/order-outbox.js';
 import { AppClient } from '../shared/app-client.js';
+import { busProbe } from '../shared/bus-probe.js';
 import { progress } from '../shared/progress.js';
 import { type Summary, summarize } from '../shared/stats.js';
 import { waitFor } from '../shared/wait.js';
@@ -45,7 +39,11 @@ export async function measureEventStore(options: {
   const store = app.eventStore();
   const run = randomUUID().slice(0, 8);
   const prefix = `bench-store-${run}-`;
-  const probe = await busProbe(app, prefix);
+  const probe = await busProbe(
+    app,
+    { 'detail-type': ['OrderConfirmed'], detail: { data: { orderId: [{ prefix }] } } },
+    'bench-relay',
+  );
   try {
     const appendMs: number[] = [];
     const appendedAt = new Map<string, number>();
@@ -79,7 +77,12 @@ export async function measureEventStore(options: {
     await waitFor(
       'the relayed outcome events on the bus',
       async () => {
-        for (const [orderId, at] of await probe.take()) arrived.set(orderId, at);
+        for (const m of await probe.take()) {
+          const orderId = (JSON.parse(m.Body ?? '{}') as { detail?: { data?: { orderId?: string } } }).detail
+            ?.data?.orderId;
+          const sent = Number(m.Attributes?.SentTimestamp);
+          if (orderId && Number.isFinite(sent)) arrived.set(orderId, sent);
+        }
         return arrived.size >= options.orders ? true : undefined;
       },
       { timeoutMs: 120_000, intervalMs: 1000 },
@@ -99,40 +102,4 @@ export async function measureEventStore(options: {
   } finally {
     await probe.remove();
   }
-}
-
-/**
- * A rule for this run's OrderConfirmed events with a queue of its own behind it: `take` reads
- * what arrived, by order id, with the time SQS received it (its SentTimestamp).
- */
-async function busProbe(app: AppClient, prefix: string) {
-  const name = `bench-relay-${prefix.slice(-9, -1)}`;
-  const bus = { EventBusName: app.busOutput('BusName') };
-  const { QueueUrl: url } = await app.sqs.send(new CreateQueueCommand({ QueueName: name }));
-  if (!url) throw new Error(`CreateQueue returned no URL for ${name}`);
-  const { Attributes } = await app.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-  );
-  const pattern = { 'detail-type': ['OrderConfirmed'], detail: { data: { orderId: [{ prefix }] } } };
-  await app.eventBridge.send(
-    new PutRuleCommand({ Name: name, ...bus, EventPattern: JSON.stringify(pattern), State: 'ENABLED' }),
-  );
-  await app.eventBridge.send(
-    new PutTargetsCommand({ Rule: name, ...bus, Targets: [{ Id: 'probe', Arn: Attributes?.QueueArn }] }),
-  );
-  return {
-    async take(): Promise<[string, number][]> {
-      return (await app.take(url)).flatMap((m) => {
-        const orderId = (JSON.parse(m.Body ?? '{}') as { detail?: { data?: { orderId?: string } } }).detail
-          ?.data?.orderId;
-        const sent = Number(m.Attributes?.SentTimestamp);
-        return orderId && Number.isFinite(sent) ? [[orderId, sent] as [string, number]] : [];
-      });
-    },
-    async remove() {
-      await app.eventBridge.send(new RemoveTargetsCommand({ Rule: name, ...bus, Ids: ['probe'] }));
-      await app.eventBridge.send(new DeleteRuleCommand({ Name: name, ...bus }));
-      await app.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-    },
-  };
 }
