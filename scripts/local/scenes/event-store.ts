@@ -51,7 +51,8 @@ export async function eventStoreScene(app: AppClient, demo: DemoRun): Promise<vo
   const status = await app.status(orderId);
   console.log(
     `  Downstream: email ${mark(counts.EMAIL)}  loyalty ${mark(counts.LOYALTY)}  analytics ${mark(counts.ANALYTICS)}` +
-      `  status projection ${status ? `${status.status} at version ${status.sequence}` : '·'}`,
+      `  status projection ${status ? `${status.status} at version ${status.sequence}` : '·'}` +
+      ' (the last status change; OrderConfirmed publishes none)',
   );
 
   progress.step('Two writers append to one order at the same version');
