@@ -238,6 +238,17 @@ describe('KafkaLog defaults', () => {
     });
   });
 
+  it('tells clients the cluster, the topic, IAM auth and the bootstrap brokers the topic provisioner returns', () => {
+    // THEN
+    const [topicId] = Object.keys(template.findResources('Custom::KafkaTopic'));
+    expect(stack.resolve(log.environment)).toEqual({
+      KAFKA_CLUSTER_ARN: stack.resolve(log.clusterArn),
+      KAFKA_TOPIC: 'orders.events',
+      KAFKA_BOOTSTRAP_BROKERS: { 'Fn::GetAtt': [topicId, 'BootstrapBrokers'] },
+      KAFKA_AUTH: 'iam',
+    });
+  });
+
   it('lets the provisioner create, describe and alter the topic, but not delete it', () => {
     // THEN
     const statements = statementsOf(template, stack, log.topicProvisioner.role);

@@ -151,6 +151,12 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
   public readonly topicArn: string;
   /** The `Custom::KafkaTopic` resource. */
   public readonly topic: CustomResource;
+  /**
+   * The cluster's SASL/IAM bootstrap brokers (comma-separated `host:9098`), as the topic
+   * provisioner returns them (its `BootstrapBrokers` attribute): MSK Serverless's bootstrap
+   * address is no CloudFormation attribute of the cluster, only GetBootstrapBrokers gives it.
+   */
+  public readonly bootstrapBrokers: string;
   public readonly topicProvisioner: NodeFunction;
 
   constructor(scope: Construct, id: string, props: KafkaLogProps) {
@@ -256,11 +262,22 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
     });
     // The function's policy must exist before CloudFormation calls it.
     this.topic.node.addDependency(this.topicProvisioner.role);
+    this.bootstrapBrokers = this.topic.getAttString('BootstrapBrokers');
   }
 
-  /** What a producer or consumer function needs to find the brokers and the topic. */
+  /**
+   * What a producer or consumer function needs to reach the topic, as lambdas/shared/kafka.ts
+   * reads it: KAFKA_CLUSTER_ARN, KAFKA_TOPIC, KAFKA_BOOTSTRAP_BROKERS (`bootstrapBrokers`, so
+   * a function that takes it is created after the topic) and KAFKA_AUTH `iam` (the only client
+   * authentication of MSK Serverless).
+   */
   public get environment(): Record<string, string> {
-    return { KAFKA_CLUSTER_ARN: this.clusterArn, KAFKA_TOPIC: this.topicName };
+    return {
+      KAFKA_CLUSTER_ARN: this.clusterArn,
+      KAFKA_TOPIC: this.topicName,
+      KAFKA_BOOTSTRAP_BROKERS: this.bootstrapBrokers,
+      KAFKA_AUTH: 'iam',
+    };
   }
 
   /**
