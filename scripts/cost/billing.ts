@@ -3,6 +3,13 @@ import { BILLING, LAMBDA_GB_SECOND, PRICES, SFN_EXPRESS_GB_HOUR, type Tier } fro
 /** Seconds in the 30-day month the model bills. */
 export const SECONDS_PER_MONTH = 30 * 24 * 3600;
 
+/**
+ * Hours a monthly fee charged by the hour bills (MSK cluster- and partition-hours, event poller
+ * units, endpoint-hours): AWS's average month of 730 hours (8,760 a year / 12), whatever the
+ * traffic; the traffic itself is that of the 30-day month above.
+ */
+export const HOURS_PER_MONTH = 730;
+
 /** Billed requests (or events) for one payload: each started 64 KB counts once. */
 export function payloadChunks(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / BILLING.payloadChunkBytes));

@@ -28,6 +28,30 @@ const DYNAMODB_STREAMS = 'https://aws.amazon.com/dynamodb/pricing/';
 const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
 const KMS = 'https://aws.amazon.com/kms/pricing/';
 const XRAY = 'https://aws.amazon.com/xray/pricing/';
+/**
+ * MSK Serverless's figures could not be read on this page as stored (it renders its price
+ * tables client-side: the stored copy names the dimensions, cluster-hours, partition-hours,
+ * data in, data out and storage, without the figures). The figures below are the us-east-1
+ * ones that independent public copies agree on: a 2022 table of MSK Serverless us-east-1 prices
+ * (https://gist.github.com/EverettBerry/d24aa940ad43c313803248cea6366682) and a 2026 cost model
+ * of a public repository (cluster-hour 0.75, partition-hour 0.0015, 0.10/GB in, 0.05/GB out).
+ * Check them against the page before relying on them.
+ */
+const MSK = 'https://aws.amazon.com/msk/pricing/';
+/**
+ * Provisioned mode for event source mappings: the Kafka guide page gives the EPU price in
+ * us-east-1, 10 event pollers per EPU, and that an ESM outside a poller group takes an EPU of
+ * its own; the pricing page's examples bill $0.185 per EPU-hour (both confirmed on stored copies).
+ */
+const LAMBDA_KAFKA_PROVISIONED =
+  'https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html#kafka-cost-optimization';
+/**
+ * The data-processing tiers ($0.01/GB for the first PB a month) were confirmed on stored copies
+ * of the page; the hourly rate per endpoint per AZ is rendered client-side there, and $0.01 is
+ * the figure third-party guides quote (e.g. https://awsnegotiations.com/privatelink-cost-analysis.html):
+ * not confirmed on the page itself.
+ */
+const PRIVATELINK = 'https://aws.amazon.com/privatelink/pricing/';
 
 export const PRICES = {
   lambdaRequest: { usd: 0.2 / 1e6, per: 'request', source: LAMBDA },
@@ -57,6 +81,26 @@ export const PRICES = {
   kmsKey: { usd: 1, per: 'customer managed key a month', source: KMS },
   kmsRequest: { usd: 0.03 / 10_000, per: 'request', source: KMS },
   xrayTrace: { usd: 5 / 1e6, per: 'trace recorded', source: XRAY },
+  mskServerlessClusterHour: { usd: 0.75, per: 'cluster-hour (MSK Serverless)', source: MSK },
+  mskServerlessPartitionHour: { usd: 0.0015, per: 'partition-hour (MSK Serverless)', source: MSK },
+  mskServerlessDataIn: { usd: 0.1, per: 'GB written to the cluster (MSK Serverless)', source: MSK },
+  mskServerlessDataOut: { usd: 0.05, per: 'GB read from the cluster (MSK Serverless)', source: MSK },
+  mskServerlessStorage: { usd: 0.1, per: 'GB-month stored (MSK Serverless)', source: MSK },
+  lambdaKafkaEventPollerUnitHour: {
+    usd: 0.185,
+    per: 'event poller unit (EPU) hour, provisioned mode of an MSK or Kafka event source mapping',
+    source: LAMBDA_KAFKA_PROVISIONED,
+  },
+  privateLinkEndpointHour: {
+    usd: 0.01,
+    per: 'interface VPC endpoint hour, per Availability Zone',
+    source: PRIVATELINK,
+  },
+  privateLinkDataProcessed: {
+    usd: 0.01,
+    per: 'GB processed by interface endpoints (the first PB a month in the Region)',
+    source: PRIVATELINK,
+  },
 } as const satisfies Record<string, Price>;
 
 /** Lambda compute per GB-second, by architecture; tiers are per account and month. */
@@ -94,6 +138,12 @@ export const BILLING = {
   dynamoReadUnitBytes: 4096,
   /** DynamoDB stores 100 bytes of overhead with each item. */
   dynamoItemOverheadBytes: 100,
+  /**
+   * An event poller unit of a Kafka event source mapping holds 10 event pollers by default and
+   * 20 MB/s of polling; a mapping outside a poller group has EPUs of its own.
+   */
+  kafkaPollersPerEpu: 10,
+  kafkaEpuMBps: 20,
 } as const;
 
 export const PRICE_SOURCES = [
@@ -107,4 +157,7 @@ export const PRICE_SOURCES = [
   CLOUDWATCH,
   KMS,
   XRAY,
+  MSK,
+  LAMBDA_KAFKA_PROVISIONED,
+  PRIVATELINK,
 ];
