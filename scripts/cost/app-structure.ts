@@ -1,9 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  KafkaConsumer,
+  KafkaLog,
+  type KafkaLogProps,
+  type KafkaThroughputProfile,
+} from '../../lib/patterns/kafka-log/index.js';
 import type { ThroughputProfile } from '../../lib/patterns/queue-consumer/index.js';
+import { lambdaEntry } from '../../lib/stacks/app-functions.js';
 import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
@@ -80,6 +87,51 @@ export interface StateMachineInfo {
   readonly definition: StateMachineDefinition;
 }
 
+export interface KafkaTopicInfo {
+  /** The cluster it is on (see `resourceName`). */
+  readonly cluster: string;
+  readonly name: string;
+  readonly partitions: number;
+  /** `retention.ms` in ms, or unlimited (-1). */
+  readonly retentionMs: number | 'unlimited';
+}
+
+export interface KafkaMappingInfo {
+  /** The cluster it polls (see `resourceName`). */
+  readonly cluster: string;
+  readonly topic: string;
+  readonly function: string;
+  readonly consumerGroup: string;
+  readonly batchSize: number;
+  readonly batchingWindowSeconds: number;
+  /** Provisioned mode's event pollers; undefined in on-demand mode, which bills none. */
+  readonly pollers:
+    | { readonly minimum: number; readonly maximum: number; readonly group?: string }
+    | undefined;
+}
+
+export interface VpcEndpointInfo {
+  /** See `resourceName`, e.g. `OrderLog/LambdaEndpoint`. */
+  readonly name: string;
+  /** The AWS service it reaches: the last part of its service name, e.g. `lambda`. */
+  readonly service: string;
+  /** Availability Zones it has a network interface in: one per subnet. */
+  readonly zones: number;
+}
+
+/** An MSK Serverless log: its clusters, topics and the Lambda event source mappings reading them. */
+export interface KafkaStructure {
+  /** MSK Serverless clusters (see `resourceName`). */
+  readonly clusters: readonly string[];
+  readonly topics: readonly KafkaTopicInfo[];
+  readonly mappings: readonly KafkaMappingInfo[];
+  /**
+   * Where it was read: the app's templates, or, while the app has no Kafka log yet, a stack of
+   * a KafkaLog and the planned KafkaConsumers at their construct defaults (withPlannedKafkaLog).
+   */
+  readonly source: 'templates' | 'planned';
+}
+
 /** What the cost model reads from the synthesized templates. */
 export interface AppStructure {
   readonly variant: AppVariant;
@@ -92,6 +144,10 @@ export interface AppStructure {
   /** Resources with a monthly fee whatever the traffic. */
   readonly counts: { readonly alarms: number; readonly dashboards: number; readonly kmsKeys: number };
   readonly archives: number;
+  /** The Kafka log, if the app has one (MSK Serverless). */
+  readonly kafka?: KafkaStructure;
+  /** Interface VPC endpoints, billed per AZ-hour (gateway endpoints are free and left out). */
+  readonly vpcEndpoints?: readonly VpcEndpointInfo[];
 }
 
 interface Resource {
@@ -152,6 +208,33 @@ const nameFrom = (resource: Resource, logicalId: string): string => {
   return typeof path === 'string' ? resourceName(path) : logicalId;
 };
 
+/** MSK Serverless keeps records 7 days unless a topic says otherwise. */
+const MSK_DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** What an MSK event source mapping batches when its template does not say. */
+const MSK_DEFAULT_BATCH = { size: 100, windowSeconds: 0.5 };
+
+/** `retention.ms` of a topic's `Configs` (base64 of a JSON object, as AWS::MSK::Topic takes them). */
+function retentionOf(configs: unknown): number | 'unlimited' {
+  if (typeof configs !== 'string') return MSK_DEFAULT_RETENTION_MS;
+  try {
+    const parsed = JSON.parse(Buffer.from(configs, 'base64').toString('utf8')) as Record<string, unknown>;
+    const ms = Number(parsed['retention.ms'] ?? MSK_DEFAULT_RETENTION_MS);
+    return ms < 0 ? 'unlimited' : ms;
+  } catch {
+    return MSK_DEFAULT_RETENTION_MS;
+  }
+}
+
+/** `com.amazonaws.us-east-1.lambda` → `lambda`; of an `Fn::Join` (region as a token), its last literal part. */
+function serviceOf(serviceName: unknown): string {
+  const join = (serviceName as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+  const text =
+    typeof serviceName === 'string'
+      ? serviceName
+      : join?.[1].filter((part): part is string => typeof part === 'string').at(-1);
+  return text?.split('.').at(-1) ?? 'unknown';
+}
+
 /** Reads the structure the cost model needs from the stacks' templates. */
 export function readStructure(templates: Record<string, Template>, variant: AppVariant): AppStructure {
   const functions: FunctionInfo[] = [];
@@ -162,6 +245,10 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
   const stateMachines: StateMachineInfo[] = [];
   const counts = { alarms: 0, dashboards: 0, kmsKeys: 0 };
   let archives = 0;
+  const clusters: string[] = [];
+  const kafkaTopics: KafkaTopicInfo[] = [];
+  const kafkaMappings: KafkaMappingInfo[] = [];
+  const vpcEndpoints: VpcEndpointInfo[] = [];
   for (const template of Object.values(templates)) {
     const resources = template.Resources;
     const nameOf = (token: unknown) => {
@@ -191,7 +278,35 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
         case 'AWS::SQS::Queue':
           queues.push({ name: nameFrom(r, id), fifo: p.FifoQueue === true });
           break;
-        case 'AWS::Lambda::EventSourceMapping':
+        case 'AWS::Lambda::EventSourceMapping': {
+          // A Kafka mapping names its topics; a queue's or a stream's has none.
+          const topic = (p.Topics as unknown[] | undefined)?.[0];
+          if (topic !== undefined) {
+            const poller = p.ProvisionedPollerConfig as
+              | { MinimumPollers?: number; MaximumPollers?: number; PollerGroupName?: string }
+              | undefined;
+            kafkaMappings.push({
+              cluster: nameOf(p.EventSourceArn),
+              topic: String(topic),
+              function: nameOf(p.FunctionName),
+              consumerGroup: String(
+                (p.AmazonManagedKafkaEventSourceConfig as { ConsumerGroupId?: string } | undefined)
+                  ?.ConsumerGroupId ?? '',
+              ),
+              batchSize: Number(p.BatchSize ?? MSK_DEFAULT_BATCH.size),
+              batchingWindowSeconds: Number(
+                p.MaximumBatchingWindowInSeconds ?? MSK_DEFAULT_BATCH.windowSeconds,
+              ),
+              pollers: poller
+                ? {
+                    minimum: Number(poller.MinimumPollers ?? 1),
+                    maximum: Number(poller.MaximumPollers ?? 200),
+                    ...(poller.PollerGroupName ? { group: poller.PollerGroupName } : {}),
+                  }
+                : undefined,
+            });
+            break;
+          }
           mappings.push({
             queue: nameOf(p.EventSourceArn),
             function: nameOf(p.FunctionName),
@@ -200,6 +315,28 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
             maxConcurrency: (p.ScalingConfig as { MaximumConcurrency?: number } | undefined)
               ?.MaximumConcurrency,
           });
+          break;
+        }
+        case 'AWS::MSK::ServerlessCluster':
+          clusters.push(nameFrom(r, id));
+          break;
+        // KafkaLog's topic: a custom resource with AWS::MSK::Topic's properties.
+        case 'Custom::KafkaTopic':
+        case 'AWS::MSK::Topic':
+          kafkaTopics.push({
+            cluster: nameOf(p.ClusterArn),
+            name: String(p.TopicName),
+            partitions: Number(p.PartitionCount),
+            retentionMs: retentionOf(p.Configs),
+          });
+          break;
+        case 'AWS::EC2::VPCEndpoint':
+          if (p.VpcEndpointType === 'Interface')
+            vpcEndpoints.push({
+              name: nameFrom(r, id),
+              service: serviceOf(p.ServiceName),
+              zones: Math.max(1, ((p.SubnetIds as unknown[] | undefined) ?? []).length),
+            });
           break;
         case 'AWS::SNS::Topic':
           topics.push({
@@ -247,10 +384,103 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
       }
     }
   }
-  return { variant, functions, queues, mappings, topics, rules, stateMachines, counts, archives };
+  const kafka: KafkaStructure | undefined =
+    clusters.length > 0
+      ? { clusters, topics: kafkaTopics, mappings: kafkaMappings, source: 'templates' }
+      : undefined;
+  return {
+    variant,
+    functions,
+    queues,
+    mappings,
+    topics,
+    rules,
+    stateMachines,
+    counts,
+    archives,
+    ...(kafka ? { kafka } : {}),
+    vpcEndpoints,
+  };
 }
 
-/** Synthesizes the app as `variant` and reads its structure. */
+/**
+ * The consumers the app is getting on its Kafka log (issue #13): an order audit trail that
+ * wants each event soon, and per-minute sales totals that want full batches.
+ */
+export const PLANNED_KAFKA_CONSUMERS: ReadonlyArray<{
+  readonly id: string;
+  readonly consumerGroupId: string;
+  readonly profile: KafkaThroughputProfile;
+}> = [
+  { id: 'OrderAudit', consumerGroupId: 'order-audit', profile: 'low-latency' },
+  { id: 'SalesPerMinute', consumerGroupId: 'sales-per-minute', profile: 'high-throughput' },
+];
+
+/** The stack the planned Kafka log is synthesized in, while the app has none of its own. */
+export const PLANNED_KAFKA_STACK = 'PlannedKafkaLog';
+
+/**
+ * A KafkaLog and the planned KafkaConsumers in `stack`, every prop at its construct default but
+ * for `logProps` (any handler module will do for a stack that is not bundled).
+ */
+export function addPlannedKafkaLog(stack: Stack, logProps: Partial<KafkaLogProps> = {}): KafkaLog {
+  const entry = lambdaEntry('outbox-relay');
+  const log = new KafkaLog(stack, 'OrderLog', { topicProvisionerEntry: entry, ...logProps });
+  for (const c of PLANNED_KAFKA_CONSUMERS)
+    new KafkaConsumer(stack, c.id, { log, entry, consumerGroupId: c.consumerGroupId, profile: c.profile });
+  return log;
+}
+
+let plannedTemplate: Template | undefined;
+
+/**
+ * The planned Kafka log at its construct defaults (a new VPC with its endpoints, the topic's
+ * partitions and retention, the consumers' pollers) in a stack of its own, synthesized once
+ * without bundling.
+ */
+export function plannedKafkaLogTemplate(): Template {
+  if (plannedTemplate) return plannedTemplate;
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'cost-synth-'));
+  try {
+    const app = new App({
+      outdir,
+      context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
+    });
+    addPlannedKafkaLog(
+      new Stack(app, PLANNED_KAFKA_STACK, { env: { account: '123456789012', region: 'us-east-1' } }),
+    );
+    plannedTemplate = app.synth().getStackByName(PLANNED_KAFKA_STACK).template as Template;
+    return plannedTemplate;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The app with its Kafka log: as read from its templates if they have one, otherwise with the
+ * planned one's resources (plannedKafkaLogTemplate) added, marked `source: 'planned'`.
+ */
+export function withPlannedKafkaLog(structure: AppStructure): AppStructure {
+  if (structure.kafka) return structure;
+  const planned = readStructure({ [PLANNED_KAFKA_STACK]: plannedKafkaLogTemplate() }, structure.variant);
+  if (!planned.kafka) throw new Error('the planned Kafka log synthesized without an MSK cluster.');
+  const { counts } = structure;
+  return {
+    ...structure,
+    functions: [...structure.functions, ...planned.functions],
+    queues: [...structure.queues, ...planned.queues],
+    mappings: [...structure.mappings, ...planned.mappings],
+    counts: {
+      alarms: counts.alarms + planned.counts.alarms,
+      dashboards: counts.dashboards + planned.counts.dashboards,
+      kmsKeys: counts.kmsKeys + planned.counts.kmsKeys,
+    },
+    kafka: { ...planned.kafka, source: 'planned' },
+    vpcEndpoints: [...(structure.vpcEndpoints ?? []), ...(planned.vpcEndpoints ?? [])],
+  };
+}
+
+/** Synthesizes the app as `variant` and reads its structure, with its Kafka log (withPlannedKafkaLog). */
 export function appStructure(variant: AppVariant = DEFAULT_VARIANT): AppStructure {
-  return readStructure(synthesizeApp(variant).templates, variant);
+  return withPlannedKafkaLog(readStructure(synthesizeApp(variant).templates, variant));
 }

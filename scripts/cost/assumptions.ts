@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DOMAIN_EVENT_CATALOG } from '../../contracts/domain/catalog.js';
 import type { OrderDomainEventType } from '../../contracts/domain/order-events.js';
+import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../contracts/samples.js';
 import { ROOT } from '../shared/paths.js';
 
 /** Time one invocation bills: a fixed part plus a part per record (SQS message, stream record) it handles. */
@@ -69,6 +71,59 @@ export interface Assumptions {
   readonly xraySampleRate: number;
   readonly peakToAverage: number;
   readonly hottestSkuShare: number;
+  /** Bytes one record of the Kafka log takes, per detail type: key, value, headers and framing. */
+  readonly kafkaRecordBytes: Readonly<Record<string, number>>;
+  /** Bytes the interface endpoints process per byte the Kafka log's consumers read. */
+  readonly endpointBytesPerKafkaByteRead: number;
+}
+
+/** An integration event as the outbox relay appends it to the Kafka log. */
+interface LoggedEvent {
+  readonly 'detail-type': string;
+  readonly detail: {
+    readonly metadata: { readonly eventId: string };
+    readonly data: { readonly orderId: string };
+  };
+}
+
+/**
+ * Kafka's framing of a record (message format v2): a record batch's header (61 bytes: the relay
+ * appends each stream record's one or two events in a produce of their own, so about a batch a
+ * record), the record's varint lengths, attributes, timestamp and offset deltas and header count
+ * (about 10), and two length bytes per header.
+ */
+const KAFKA_BATCH_HEADER_BYTES = 61;
+const KAFKA_RECORD_FRAMING_BYTES = 10;
+const KAFKA_HEADER_FRAMING_BYTES = 2;
+
+/** One record of the order log: key the orderId, value the event's JSON, headers its detail type and eventId. */
+function kafkaRecordBytesOf(event: LoggedEvent): number {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const headers: Array<[string, string]> = [
+    ['detail-type', event['detail-type']],
+    ['event-id', event.detail.metadata.eventId],
+  ];
+  return (
+    KAFKA_BATCH_HEADER_BYTES +
+    KAFKA_RECORD_FRAMING_BYTES +
+    bytes(event.detail.data.orderId) +
+    bytes(JSON.stringify(event)) +
+    headers.reduce((total, [k, v]) => total + KAFKA_HEADER_FRAMING_BYTES + bytes(k) + bytes(v), 0)
+  );
+}
+
+/** The record bytes of contracts/samples.ts' events; a status change's, averaged over the catalog's statuses. */
+function sampleKafkaRecordBytes(): Record<string, number> {
+  const statuses = DOMAIN_EVENT_CATALOG.flatMap((e) => (e.status ? [e.status] : []));
+  const confirmed = orderConfirmed();
+  const statusBytes = statuses.map((status, i) =>
+    kafkaRecordBytesOf(orderStatusChanged(confirmed.detail.data.orderId, status, i + 1)),
+  );
+  return {
+    OrderConfirmed: kafkaRecordBytesOf(confirmed),
+    OrderCancelled: kafkaRecordBytesOf(orderCancelled()),
+    OrderStatusChanged: Math.round(statusBytes.reduce((a, b) => a + b, 0) / statusBytes.length),
+  };
 }
 
 const saga = (ms: number): Duration => ({ perInvocationMs: ms, perRecordMs: 0 });
@@ -164,6 +219,8 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   xraySampleRate: 0.05,
   peakToAverage: 5,
   hottestSkuShare: 0.02,
+  kafkaRecordBytes: sampleKafkaRecordBytes(),
+  endpointBytesPerKafkaByteRead: 1.33,
 };
 
 /** One line per assumption: why its default is what it is. */
@@ -211,6 +268,10 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   peakToAverage: 'the busiest hour carries 5x the month-average rate (scaling view only)',
   hottestSkuShare:
     'share of orders holding the best-selling SKU, whose stock item every reservation of it writes (scaling view only)',
+  kafkaRecordBytes:
+    "measured on contracts/samples.ts' events (a status change: the mean over the catalog's statuses): the orderId key, the event's JSON value, its detail type and eventId as headers, and Kafka's framing with a batch header per record; what MSK Serverless bills in, and out once per consumer group",
+  endpointBytesPerKafkaByteRead:
+    "upper bound: every record the consumers read passes an interface endpoint once, base64 in the function's event (about 4/3); AWS says a provisioned-mode Kafka event source needs no endpoints, so it may be ~0",
 };
 
 /**

@@ -5,15 +5,17 @@ export const USAGE = `Usage: npm run cost -- --orders-per-month <N> [options]
 Prices the app as synthesized (SNS publishes and deliveries, SQS requests, EventBridge events,
 Lambda invocations x duration x memory, Step Functions transitions or Express duration,
 DynamoDB request units, the event store's appends and storage and the outbox relay on its
-stream, logs, alarms, keys, traces) for N orders a month at us-east-1 list
-prices, then compares a Standard vs an Express saga, SNS vs EventBridge fan-out, arm64 vs
-x86_64, and the low-latency vs high-throughput consumer profile. Behaviour a template cannot
+stream, the Kafka log on MSK Serverless with its event pollers and VPC endpoints, logs,
+alarms, keys, traces) for N orders a month at us-east-1 list prices, then compares a Standard
+vs an Express saga, SNS vs EventBridge fan-out, arm64 vs x86_64, the low-latency vs
+high-throughput consumer profile, and the Kafka mappings' event poller units alone or shared. Behaviour a template cannot
 tell (outcomes, filter match rates, durations, items written) are named assumptions, printed
 with their reasons. Free tiers are ignored.
 
   --orders-per-month <N>  orders a month, a positive number (1000000, 1e6 or 1_000_000)
-  --scaling               instead: what each quota must carry at 1x, 10x, 100x and 1,000x N,
-                          and each function's concurrency by Little's law (docs/scaling.md)
+  --scaling               instead: what each quota must carry at 1x, 10x, 100x and 1,000x N
+                          (MSK Serverless's too), and each function's concurrency by
+                          Little's law (docs/scaling.md)
   --write-docs            with --scaling: write the tables into docs/scaling.md
   --benchmarks <file>     Lambda durations measured by npm run bench, if the file has them
                           (default docs/benchmarks/latest.json; the defaults otherwise)

@@ -1,5 +1,5 @@
 import { markdownTable } from '../shared/table.js';
-import { type AppStructure, readStructure, synthesizeApp } from './app-structure.js';
+import { type AppStructure, readStructure, synthesizeApp, withPlannedKafkaLog } from './app-structure.js';
 import type { Assumptions } from './assumptions.js';
 import { count, usd } from './format.js';
 import { type CostReport, costReport, serviceUsd } from './model.js';
@@ -15,19 +15,21 @@ export interface Alternatives {
 
 /**
  * Two synths: the deployed app, and one with both alternatives. They live in different stacks,
- * so each alternative is the deployed templates with its own stack swapped in.
+ * so each alternative is the deployed templates with its own stack swapped in. Each has the
+ * app's Kafka log (withPlannedKafkaLog).
  */
 export function synthesizeAlternatives(): Alternatives {
   const base = synthesizeApp({ profile: 'low-latency', sagaType: 'STANDARD' }).templates;
   const other = synthesizeApp({ profile: 'high-throughput', sagaType: 'EXPRESS' }).templates;
   const swap = (stack: string) => ({ ...base, [stack]: other[stack] ?? {} }) as typeof base;
   return {
-    base: readStructure(base, { profile: 'low-latency', sagaType: 'STANDARD' }),
-    express: readStructure(swap('OrderFulfilment'), { profile: 'low-latency', sagaType: 'EXPRESS' }),
-    highThroughput: readStructure(swap('OrderNotifications'), {
-      profile: 'high-throughput',
-      sagaType: 'STANDARD',
-    }),
+    base: withPlannedKafkaLog(readStructure(base, { profile: 'low-latency', sagaType: 'STANDARD' })),
+    express: withPlannedKafkaLog(
+      readStructure(swap('OrderFulfilment'), { profile: 'low-latency', sagaType: 'EXPRESS' }),
+    ),
+    highThroughput: withPlannedKafkaLog(
+      readStructure(swap('OrderNotifications'), { profile: 'high-throughput', sagaType: 'STANDARD' }),
+    ),
   };
 }
 
@@ -49,6 +51,18 @@ export interface Comparison {
 const ruleFedTopics = (s: AppStructure) =>
   s.rules.flatMap((r) => r.targets.filter((t) => t.kind === 'topic').map((t) => t.name));
 
+/** The app with every provisioned Kafka mapping in one poller group (PollerGroupName), sharing EPUs. */
+export function sharedPollerGroup(s: AppStructure, group = 'shared'): AppStructure {
+  if (!s.kafka) return s;
+  return {
+    ...s,
+    kafka: {
+      ...s.kafka,
+      mappings: s.kafka.mappings.map((m) => (m.pollers ? { ...m, pollers: { ...m.pollers, group } } : m)),
+    },
+  };
+}
+
 export function comparisons(alts: Alternatives, orders: number, a: Assumptions): Comparison[] {
   const row = (variant: string, report: CostReport, focus: readonly string[]): ComparisonRow => ({
     variant,
@@ -68,6 +82,8 @@ export function comparisons(alts: Alternatives, orders: number, a: Assumptions):
   const x86 = costReport(alts.base, orders, a, { architecture: 'x86_64' });
   const arm = costReport(alts.base, orders, a, { architecture: 'arm64' });
   const high = costReport(alts.highThroughput, orders, a);
+  const provisioned = alts.base.kafka?.mappings.filter((m) => m.pollers) ?? [];
+  const grouped = provisioned.length > 1 ? costReport(sharedPollerGroup(alts.base), orders, a) : undefined;
   const batch = (r: CostReport) =>
     r.queues
       .filter((q) => q.consumer?.startsWith('OrderNotifications/') && q.messages > 0)
@@ -110,6 +126,19 @@ export function comparisons(alts: Alternatives, orders: number, a: Assumptions):
       ],
       `Records per invocation at this volume: low-latency ${batch(base)}; high-throughput ${batch(high)}. Batching pays only once the rate times the window exceeds one message.`,
     ),
+    ...(grouped
+      ? [
+          compare(
+            'MSK event sources: an event poller unit each vs one poller group',
+            ['Lambda (event pollers)'],
+            [
+              [`an EPU per mapping (as built: ${base.kafka?.eventPollerUnits ?? 0} EPUs)`, base],
+              [`one poller group (${grouped.kafka?.eventPollerUnits ?? 0} EPU)`, grouped],
+            ],
+            `A mapping outside a poller group holds an EPU of its own however little it polls; mappings sharing a PollerGroupName (same VPC) share EPUs, 10 pollers and 20 MB/s each. KafkaConsumer sets no PollerGroupName yet; AWS advises keeping spiky high-throughput mappings out of a shared group.`,
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -6,6 +6,7 @@ import { priceDynamoDb } from './pricers/dynamodb.js';
 import { priceDynamoDbStreams } from './pricers/dynamodb-streams.js';
 import { type EventStoreTraffic, eventStoreTraffic } from './pricers/event-store.js';
 import { priceEventBridge } from './pricers/eventbridge.js';
+import { type KafkaTraffic, priceKafka, priceVpcEndpoints } from './pricers/kafka.js';
 import { priceKms } from './pricers/kms.js';
 import { priceLambda } from './pricers/lambda.js';
 import { FunctionLoad, type Ledger, sum } from './pricers/ledger.js';
@@ -72,6 +73,8 @@ export interface CostReport {
   readonly paths: readonly SagaPath[];
   readonly tables: readonly TableUsage[];
   readonly eventStore: EventStoreTraffic;
+  /** The Kafka log's month, if the app has one. */
+  readonly kafka: KafkaTraffic | undefined;
   readonly sagaType: 'STANDARD' | 'EXPRESS';
   /** Rates the quotas are about, per month. */
   readonly volumes: {
@@ -98,8 +101,8 @@ export interface ModelOptions {
 /**
  * Usage and cost of `orders` a month on the synthesized app, under the assumptions: the
  * traffic flows from the bus through the topics and queues to the functions and the saga, the
- * saga's events through the event store's stream to the outbox relay, and each service's
- * pricer (scripts/cost/pricers) bills its part.
+ * saga's events through the event store's stream to the outbox relay, which also appends them
+ * to the Kafka log, and each service's pricer (scripts/cost/pricers) bills its part.
  */
 export function costReport(
   structure: AppStructure,
@@ -130,6 +133,8 @@ export function costReport(
   priceCloudWatch(ledger, sum(functions.map((f) => f.invocations)), saga.stateTransitions);
   priceKms(ledger, topics.kmsRequests);
   priceXray(ledger, functions, saga.executions);
+  const kafka = priceKafka(ledger, eventStore);
+  priceVpcEndpoints(ledger, kafka?.bytesOut ?? 0);
 
   return {
     orders,
@@ -140,6 +145,7 @@ export function costReport(
     paths: saga.paths,
     tables,
     eventStore,
+    kafka,
     sagaType: saga.sagaType,
     volumes: {
       busEvents: bus.busEvents,

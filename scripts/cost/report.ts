@@ -78,6 +78,7 @@ export function reportMarkdown(report: CostReport, a: Assumptions): string {
   );
   return [
     `${count(orders)} orders a month: saga ${report.sagaType}, notification consumers ${report.structure.variant.profile}, Lambda ${arch}.`,
+    ...(report.structure.kafka ? [kafkaSentence(report)] : []),
     '',
     services,
     '',
@@ -85,6 +86,30 @@ export function reportMarkdown(report: CostReport, a: Assumptions): string {
     '',
     paths,
   ].join('\n');
+}
+
+/** What the Kafka log is made of and where that was read. */
+function kafkaSentence(report: CostReport): string {
+  const kafka = report.structure.kafka;
+  if (!kafka) return '';
+  const topics = kafka.topics
+    .map(
+      (t) =>
+        `topic ${t.name} (${t.partitions} partitions, ${t.retentionMs === 'unlimited' ? 'kept forever' : `${Math.round(t.retentionMs / 86_400_000)} days`})`,
+    )
+    .join(', ');
+  const groups = kafka.mappings
+    .map(
+      (m) =>
+        `${m.consumerGroup} (batch ${m.batchSize}, window ${m.batchingWindowSeconds} s, ${m.pollers ? `${m.pollers.minimum}-${m.pollers.maximum} provisioned pollers` : 'on-demand pollers'})`,
+    )
+    .join(', ');
+  const endpoints = (report.structure.vpcEndpoints ?? []).map((e) => e.service).join(', ');
+  const from =
+    kafka.source === 'planned'
+      ? 'not in the app yet: priced from a KafkaLog and its planned KafkaConsumers at their construct defaults'
+      : "read from the app's templates";
+  return `Kafka log on MSK Serverless (${from}): ${kafka.clusters.length} cluster, ${topics}; consumer groups ${groups || 'none'}; interface endpoints ${endpoints || 'none'}; ${count(report.kafka?.eventPollerUnits ?? 0)} event poller units.`;
 }
 
 export function assumptionsMarkdown(a: Assumptions): string {
@@ -119,4 +144,4 @@ export function assumptionsMarkdown(a: Assumptions): string {
 }
 
 export const pricesNote = (): string =>
-  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer, backups (point-in-time recovery) and storage not counted, but for the event store's storage, which only grows. Sources: ${PRICE_SOURCES.join(' ')}`;
+  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer, backups (point-in-time recovery) and storage not counted, but for the event store's storage, which only grows, and MSK Serverless's data in, data out and storage; fees by the hour bill 730 hours a month. Sources: ${PRICE_SOURCES.join(' ')}`;
