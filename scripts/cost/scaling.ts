@@ -29,6 +29,31 @@ export const QUOTAS = {
   dynamoTableOnDemandWru: 40_000,
 } as const;
 
+/** Where the MSK Serverless quotas below come from (checked on QUOTAS_AS_OF). */
+export const MSK_SERVERLESS_QUOTAS_SOURCE =
+  'https://docs.aws.amazon.com/msk/latest/developerguide/limits.html#serverless-quota';
+
+/**
+ * MSK Serverless quotas, per cluster unless stated (MB = 10^6 bytes). Confirmed against a
+ * current copy of the quota table (the stored page itself only gave its opening): throughput
+ * past a limit is throttled, not refused.
+ */
+export const MSK_SERVERLESS_QUOTAS = {
+  ingressMBps: 200,
+  egressMBps: 400,
+  partitionIngressMBps: 5,
+  partitionEgressMBps: 10,
+  /** Partition leaders, non-compacted topics (compacted: compactedPartitions). */
+  partitions: 2_400,
+  compactedPartitions: 120,
+  clientConnections: 3_000,
+  connectionAttemptsPerSecond: 100,
+  messageBytes: 8 * 1024 * 1024,
+  /** Retention: unlimited (retention.ms -1). */
+  retention: 'unlimited',
+  consumerGroups: 500,
+} as const;
+
 export const SCALES = [1, 10, 100, 1000] as const;
 
 export interface Check {
@@ -48,12 +73,31 @@ export interface FunctionConcurrency {
   readonly cap: number | undefined;
 }
 
+/** The Kafka log's topic against the MSK Serverless quotas. */
+export interface KafkaScaling {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly retentionMs: number | 'unlimited';
+  readonly consumerGroups: number;
+  /** Bytes of the smallest and the largest record. */
+  readonly recordBytes: readonly [number, number];
+  readonly source: 'templates' | 'planned';
+  /** The throughput checks (also in `checks`), and the multiple of the baseline each is reached at. */
+  readonly throughput: ReadonlyArray<{
+    readonly label: string;
+    readonly check: Check;
+    readonly reachedAt: number;
+  }>;
+}
+
 export interface ScalingView {
   readonly baselineOrders: number;
   readonly peakToAverage: number;
   readonly peakOrdersPerSecond: readonly number[];
   readonly checks: readonly Check[];
   readonly functions: readonly FunctionConcurrency[];
+  /** The Kafka log, if the app has one. */
+  readonly kafka?: KafkaScaling;
 }
 
 const perSecond = (monthly: number) => monthly / SECONDS_PER_MONTH;
@@ -96,6 +140,7 @@ export function scalingView(structure: AppStructure, baselineOrders: number, a: 
     movedBy: string,
   ): Check => ({ limit, quota, unit, needed: each((r) => perSecond(r.volumes[volume])), movedBy });
 
+  const kafka = kafkaScaling(structure, reports, a);
   const checks: Check[] = [
     rate(
       'EventBridge PutEvents',
@@ -197,6 +242,7 @@ export function scalingView(structure: AppStructure, baselineOrders: number, a: 
       needed: each((r) => perSecond(r.orders) * a.hottestSkuShare * 2),
       movedBy: 'shard hot stock items (code, not a prop): one item takes at most 1,000 WCU/s',
     },
+    ...(kafka?.throughput.map((t) => t.check) ?? []),
   ];
   return {
     baselineOrders,
@@ -204,6 +250,81 @@ export function scalingView(structure: AppStructure, baselineOrders: number, a: 
     peakOrdersPerSecond: SCALES.map((s) => perSecond(baselineOrders * s * a.peakToAverage)),
     checks,
     functions,
+    ...(kafka ? { kafka } : {}),
+  };
+}
+
+/** KB (10^3 bytes) a second of a month's bytes. */
+const kbPerSecond = (bytes: number) => perSecond(bytes) / 1000;
+
+/**
+ * The Kafka topic's ingress and egress at each scale's peak, against MSK Serverless's per-cluster
+ * and per-partition limits. Records are keyed by orderId, so they spread evenly over the
+ * partitions: the busiest partition carries its share. Throughput is linear in orders, so each
+ * limit is reached at quota / (what 1x needs) times the baseline.
+ */
+function kafkaScaling(
+  structure: AppStructure,
+  reports: readonly CostReport[],
+  a: Assumptions,
+): KafkaScaling | undefined {
+  const topic = reports[0]?.kafka?.topic;
+  if (!structure.kafka || !topic) return undefined;
+  const q = MSK_SERVERLESS_QUOTAS;
+  const partitions = topic.partitions;
+  const each = (f: (bytesIn: number, bytesOut: number) => number) =>
+    reports.map((r) => f(r.kafka?.bytesIn ?? 0, r.kafka?.bytesOut ?? 0));
+  const partitionsProp = `KafkaLog partitions (now ${partitions}, up to 2,400; adding them moves keys)`;
+  const clusterProp = 'split the topics over a second cluster: partitions do not raise it';
+  const labels = [
+    `a partition's ingress (${q.partitionIngressMBps} MBps)`,
+    `a partition's egress (${q.partitionEgressMBps} MBps)`,
+    `the cluster's ingress (${q.ingressMBps} MBps)`,
+    `the cluster's egress (${q.egressMBps} MBps)`,
+  ];
+  const checks: Check[] = [
+    {
+      limit: 'MSK Serverless ingress (busiest partition)',
+      quota: q.partitionIngressMBps * 1000,
+      unit: 'KB/s',
+      needed: each((bytesIn) => kbPerSecond(bytesIn) / partitions),
+      movedBy: partitionsProp,
+    },
+    {
+      limit: 'MSK Serverless egress (busiest partition)',
+      quota: q.partitionEgressMBps * 1000,
+      unit: 'KB/s',
+      needed: each((_, bytesOut) => kbPerSecond(bytesOut) / partitions),
+      movedBy: 'KafkaLog partitions; fewer consumer groups (each reads every record)',
+    },
+    {
+      limit: 'MSK Serverless ingress (cluster)',
+      quota: q.ingressMBps * 1000,
+      unit: 'KB/s',
+      needed: each((bytesIn) => kbPerSecond(bytesIn)),
+      movedBy: clusterProp,
+    },
+    {
+      limit: 'MSK Serverless egress (cluster)',
+      quota: q.egressMBps * 1000,
+      unit: 'KB/s',
+      needed: each((_, bytesOut) => kbPerSecond(bytesOut)),
+      movedBy: 'a second cluster; fewer consumer groups',
+    },
+  ];
+  const sizes = Object.values(a.kafkaRecordBytes);
+  return {
+    topic: topic.name,
+    partitions,
+    retentionMs: topic.retentionMs,
+    consumerGroups: reports[0]?.kafka?.consumerGroups ?? 0,
+    recordBytes: [Math.min(...sizes), Math.max(...sizes)],
+    source: structure.kafka.source,
+    throughput: checks.map((check, i) => ({
+      label: labels[i] ?? check.limit,
+      check,
+      reachedAt: (check.needed[0] ?? 0) > 0 ? check.quota / (check.needed[0] ?? 1) : Number.POSITIVE_INFINITY,
+    })),
   };
 }
 
@@ -238,9 +359,82 @@ export function scalingMarkdown(view: ScalingView): string {
     '',
     quotas,
     '',
+    ...(view.kafka ? [kafkaMarkdown(view.kafka), ''] : []),
     "Concurrent executions per function at the peak (Little's law, L = λ·W: invocations per second x seconds per invocation):",
     '',
     little,
+  ].join('\n');
+}
+
+/** A multiple of the baseline in two significant figures: 4,900x, 33,000x. */
+const multiple = (n: number) =>
+  Number.isFinite(n) ? `${Number(n.toPrecision(2)).toLocaleString('en-US')}x` : 'never';
+
+const days = (ms: number | 'unlimited') =>
+  ms === 'unlimited' ? 'unlimited' : `${Math.round(ms / 86_400_000)} days`;
+
+/** The MSK Serverless quotas against the Kafka log, and which throughput limit it reaches first. */
+function kafkaMarkdown(k: KafkaScaling): string {
+  const q = MSK_SERVERLESS_QUOTAS;
+  const perSec = (kb: number) => `${count(kb)} KB/s`;
+  const at1x = (i: number) => k.throughput[i]?.check.needed[0] ?? 0;
+  const peakAt1000 = (i: number) => k.throughput[i]?.check.needed.at(-1) ?? 0;
+  const rows = [
+    [
+      'ingress (cluster)',
+      `${q.ingressMBps} MBps`,
+      `${perSec(at1x(2))} at 1x, ${perSec(peakAt1000(2))} at 1,000x`,
+    ],
+    [
+      'egress (cluster)',
+      `${q.egressMBps} MBps`,
+      `${perSec(at1x(3))} at 1x, ${perSec(peakAt1000(3))} at 1,000x`,
+    ],
+    [
+      'ingress per partition',
+      `${q.partitionIngressMBps} MBps`,
+      `${perSec(at1x(0))} at 1x (${k.partitions} partitions)`,
+    ],
+    [
+      'egress per partition',
+      `${q.partitionEgressMBps} MBps`,
+      `${perSec(at1x(1))} at 1x (${k.consumerGroups} consumer groups)`,
+    ],
+    [
+      'partitions (leaders)',
+      `${count(q.partitions)} non-compacted, ${q.compactedPartitions} compacted`,
+      `${k.partitions} (topic ${k.topic}, delete policy)`,
+    ],
+    [
+      'client connections',
+      count(q.clientConnections),
+      "not modelled: the relay's execution environments, the topic provisioner and the event pollers each hold some",
+    ],
+    [
+      'connection attempts',
+      `${q.connectionAttemptsPerSecond} a second`,
+      'not modelled: each new relay execution environment connects (a burst of cold starts)',
+    ],
+    ['message size', '8 MiB', `${k.recordBytes[0]}-${k.recordBytes[1]} bytes a record`],
+    ['retention', q.retention, days(k.retentionMs)],
+    ['consumer groups', String(q.consumerGroups), String(k.consumerGroups)],
+  ];
+  const order = [...k.throughput].sort((x, y) => x.reachedAt - y.reachedAt);
+  const [first, ...rest] = order;
+  const ceiling = k.partitions * q.partitionIngressMBps;
+  const from =
+    k.source === 'planned'
+      ? "the log is not in the app yet: these are a KafkaLog's and its planned KafkaConsumers' construct defaults"
+      : "read from the app's templates";
+  const breaks = first
+    ? `${first.label} is reached first, at about ${multiple(first.reachedAt)} the baseline${rest.length > 0 ? `; then ${rest.map((r) => `${r.label} at ${multiple(r.reachedAt)}`).join(', ')}` : ''}`
+    : 'no throughput limit is reached';
+  return [
+    `MSK Serverless quotas (per cluster unless stated; ${MSK_SERVERLESS_QUOTAS_SOURCE}) against the Kafka log (${from}); the throughput rows are also in the table above:`,
+    '',
+    markdownTable(['MSK Serverless quota', 'default', 'this app'], rows),
+    '',
+    `The topic's throughput grows in step with orders, and records keyed by orderId spread evenly over its ${k.partitions} partitions: at the peak, ${breaks}. So the topic takes at most ${ceiling} MBps in (${k.partitions} x ${q.partitionIngressMBps} MBps), ${percent(ceiling / q.ingressMBps)} of the cluster's ${q.ingressMBps} MBps: add partitions long before the cluster's limit matters.`,
   ].join('\n');
 }
 

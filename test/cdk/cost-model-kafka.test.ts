@@ -18,6 +18,7 @@ import { sharedPollerGroup } from '../../scripts/cost/compare.js';
 import { type CostReport, costReport, type LineItem, serviceUsd } from '../../scripts/cost/model.js';
 import { gb } from '../../scripts/cost/pricers/ledger.js';
 import { PRICES } from '../../scripts/cost/prices.js';
+import { MSK_SERVERLESS_QUOTAS, scalingView } from '../../scripts/cost/scaling.js';
 import { createApp, ENV } from './support.js';
 
 const MILLION = 1_000_000;
@@ -234,5 +235,28 @@ describe('MSK Serverless line items', () => {
       expect(serviceUsd(without, service)).toBe(0);
     for (const service of ['Lambda', 'SQS', 'SNS', 'DynamoDB', 'Step Functions'])
       expect(serviceUsd(withLog, service)).toBeCloseTo(serviceUsd(without, service), 9);
+  });
+});
+
+describe('MSK Serverless in the scaling view', () => {
+  it("checks the topic's ingress and egress, per partition and per cluster, at each scale's peak", () => {
+    const view = scalingView(defaults, MILLION, DEFAULT_ASSUMPTIONS);
+    const report = costReport(defaults, MILLION * DEFAULT_ASSUMPTIONS.peakToAverage, DEFAULT_ASSUMPTIONS);
+    const kbps = (report.kafka?.bytesIn ?? 0) / SECONDS_PER_MONTH / 1000;
+    const [partitionIn, partitionOut, clusterIn, clusterOut] = view.kafka?.throughput ?? [];
+    expect(partitionIn?.check.quota).toBe(MSK_SERVERLESS_QUOTAS.partitionIngressMBps * 1000);
+    expect(partitionIn?.check.needed[0]).toBeCloseTo(kbps / 6, 9);
+    expect(partitionOut?.check.needed[0]).toBeCloseTo((2 * kbps) / 6, 9);
+    expect(clusterIn?.check.needed[0]).toBeCloseTo(kbps, 9);
+    expect(clusterOut?.check.needed[0]).toBeCloseTo(2 * kbps, 9);
+    // AND they are rows of the quota table too
+    expect(view.checks.filter((c) => c.limit.startsWith('MSK Serverless'))).toHaveLength(4);
+  });
+
+  it("reaches a partition's 5 MBps long before the cluster's 200 MBps: 6 partitions take 30 MBps at most", () => {
+    const view = scalingView(defaults, MILLION, DEFAULT_ASSUMPTIONS);
+    const [partitionIn, , clusterIn] = view.kafka?.throughput ?? [];
+    expect(partitionIn?.reachedAt).toBeCloseTo(5000 / (partitionIn?.check.needed[0] ?? 1), 6);
+    expect((clusterIn?.reachedAt ?? 0) / (partitionIn?.reachedAt ?? 1)).toBeCloseTo(200 / (6 * 5), 6);
   });
 });
