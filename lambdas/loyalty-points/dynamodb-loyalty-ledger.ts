@@ -1,6 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients.js';
+import { addOnce } from '../shared/add-once.js';
 import { ledgerKeys } from '../shared/ledger.js';
 import type { LoyaltyLedger, PointsAward } from './award-points.js';
 
@@ -13,38 +11,19 @@ export class DynamoDbLoyaltyLedger implements LoyaltyLedger {
   constructor(private readonly tableName: string) {}
 
   async award(award: PointsAward): Promise<void> {
-    try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: ledgerKeys.order(award.orderId),
-                  sk: ledgerKeys.loyaltyAward(award.reference),
-                  ...award,
-                  awardedAt: new Date().toISOString(),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: ledgerKeys.customer(award.customerId), sk: ledgerKeys.loyaltyBalance },
-                UpdateExpression: 'ADD points :points',
-                ExpressionAttributeValues: { ':points': award.points },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      const alreadyAwarded =
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
-      if (!alreadyAwarded) throw error;
-    }
+    await addOnce({
+      tableName: this.tableName,
+      marker: {
+        pk: ledgerKeys.order(award.orderId),
+        sk: ledgerKeys.loyaltyAward(award.reference),
+        ...award,
+        awardedAt: new Date().toISOString(),
+      },
+      total: {
+        key: { pk: ledgerKeys.customer(award.customerId), sk: ledgerKeys.loyaltyBalance },
+        add: 'ADD points :points',
+        values: { ':points': award.points },
+      },
+    });
   }
 }

@@ -22,6 +22,10 @@ export const METRICS_NAMESPACE = 'OrderFulfilment';
  */
 export const LAMBDA_ESBUILD_ARGS = {
   '--alias': '@aws-sdk/credential-provider-node=./lambdas/shared/lambda-credentials.ts',
+  // Powertools' Kafka utility imports its Avro and Protobuf deserialisers (optional peers, not
+  // installed) even when records are JSON, as this app's are: stand-ins that say so if used.
+  '--alias:avro-js': './lambdas/shared/absent-deserialisers.ts',
+  '--alias:protobufjs': './lambdas/shared/absent-deserialisers.ts',
 } as const;
 
 /**
