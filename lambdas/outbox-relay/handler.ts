@@ -8,6 +8,7 @@ import { sqsClient } from '../shared/clients.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../shared/dead-letter.js';
 import { requireEnv } from '../shared/env.js';
 import { injectFault } from '../shared/faults.js';
+import { kafkaClient } from '../shared/kafka.js';
 import { withCorrelation } from '../shared/log-context.js';
 import { logger, tracer } from '../shared/powertools.js';
 import { type RelayPorts, relayRecords, type StoreRecord } from './relay.js';
@@ -18,6 +19,19 @@ const statusTopicArn = requireEnv('STATUS_TOPIC_ARN');
 const deadLetterUrl = requireEnv('RELAY_DEAD_LETTER_URL');
 const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
+// The order log (Kafka), when the stack gives the relay one (KAFKA_TOPIC and the brokers).
+const logTopic = process.env.KAFKA_TOPIC;
+// Idempotent (acks from every in-sync replica, one request in flight, sequence numbers): a
+// retried send never writes a record twice or out of order. Connected on first use and kept
+// for the execution environment's life.
+const producer = logTopic
+  ? kafkaClient('outbox-relay').producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 5000 },
+    })
+  : undefined;
+let connected: Promise<void> | undefined;
 
 const ports: RelayPorts = {
   async putOnBus(event) {
@@ -44,6 +58,21 @@ const ports: RelayPorts = {
         MessageDeduplicationId: event.detail.metadata.eventId,
       }),
     );
+  },
+  async appendToLog(records) {
+    if (!producer || !logTopic) return;
+    connected ??= producer.connect().catch((error: unknown) => {
+      connected = undefined;
+      throw new Error(
+        `cannot reach the order log's brokers (${process.env.KAFKA_BOOTSTRAP_BROKERS}): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    await connected;
+    await producer.send({
+      topic: logTopic,
+      acks: -1,
+      messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+    });
   },
   async deadLetter(record, reason) {
     logger.error('Outbox record cannot be relayed; dead-lettered', { recordId: record.recordId, reason });

@@ -1,10 +1,13 @@
+import { type OrderLogRecord, orderLogRecord } from '../../contracts/domain/order-log.js';
 import { type OutboxEntry, OutboxEntrySchema } from '../../contracts/domain/outbox.js';
 import { describeIssues } from '../shared/zod-issues.js';
 
 /**
  * The outbox relay's logic: for each new event of the store, in stream order, publish the
- * integration events its append wrote beside it. Stream order is per aggregate, so an order's
- * events leave in the order they were appended.
+ * integration events its append wrote beside it, each where it goes (the bus or the status
+ * stream), then append all of them to the order log (Kafka, keyed by orderId). Stream order is
+ * per aggregate, so an order's events leave, and land on the log, in the order they were
+ * appended.
  *
  * Failure model, the same on AWS and on the local emulator:
  * - a record that can never be relayed (its outbox fails the contract) goes to the
@@ -28,13 +31,20 @@ export interface RelayPorts {
   putOnBus(event: Extract<OutboxEntry, { destination: 'bus' }>['event']): Promise<void>;
   /** Publish one status change on the ordered stream; rejects when SNS did not take it. */
   publishStatus(event: Extract<OutboxEntry, { destination: 'status-stream' }>['event']): Promise<void>;
+  /**
+   * Append one record's integration events to the order log, in order; resolves once the log
+   * acknowledged them all (acks from every in-sync replica), rejects otherwise.
+   */
+  appendToLog(records: readonly OrderLogRecord[]): Promise<void>;
   /** Keep a record that can never be relayed, with the reason. */
   deadLetter(record: StoreRecord, reason: string): Promise<void>;
 }
 
 export interface RelayReport {
-  /** Integration events published. */
+  /** Integration events published to the bus or the status stream. */
   readonly published: number;
+  /** Integration events appended to the order log. */
+  readonly logged: number;
   /** Records dead-lettered (their reasons went with them). */
   readonly deadLettered: number;
   /** Records with nothing to relay: snapshots, events without an outbox, updates. */
@@ -73,6 +83,7 @@ export async function relayRecords(
   ) => Promise<void> = (_record, _entries, publish) => publish(),
 ): Promise<RelayReport> {
   let published = 0;
+  let logged = 0;
   let deadLettered = 0;
   let skipped = 0;
   for (const record of records) {
@@ -92,7 +103,9 @@ export async function relayRecords(
         else await ports.publishStatus(entry.event);
         published += 1;
       }
+      await ports.appendToLog(outbox.entries.map(orderLogRecord));
+      logged += outbox.entries.length;
     });
   }
-  return { published, deadLettered, skipped };
+  return { published, logged, deadLettered, skipped };
 }

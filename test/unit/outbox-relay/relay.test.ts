@@ -4,8 +4,9 @@ import { orderCancelled, orderConfirmed, orderStatusChanged } from '../../../con
 import { type RelayPorts, relayRecords, type StoreRecord } from '../../../lambdas/outbox-relay/relay.js';
 
 /** Ports that record what was sent where, in order; `failOn` makes one publish reject. */
-function ports(failOn?: string) {
+function ports(failOn?: string, logFails = false) {
   const sent: string[] = [];
+  const logged: Array<{ key: string; detailType: string | undefined; eventId: string }> = [];
   const dead: Array<{ recordId: string; reason: string }> = [];
   const p: RelayPorts = {
     putOnBus: async (event) => {
@@ -15,11 +16,22 @@ function ports(failOn?: string) {
     publishStatus: async (event) => {
       sent.push(`status:${event.detail.data.status}:${event.detail.data.orderId}`);
     },
+    appendToLog: async (records) => {
+      if (logFails) throw new Error('KafkaJSNumberOfRetriesExceeded: the broker is unreachable');
+      for (const r of records) {
+        const event = JSON.parse(r.value) as { detail: { metadata: { eventId: string } } };
+        logged.push({
+          key: r.key,
+          detailType: r.headers['detail-type'],
+          eventId: event.detail.metadata.eventId,
+        });
+      }
+    },
     deadLetter: async (record, reason) => {
       dead.push({ recordId: record.recordId, reason });
     },
   };
-  return { p, sent, dead };
+  return { p, sent, dead, logged };
 }
 
 const insert = (recordId: string, outbox?: unknown): StoreRecord => ({
@@ -61,7 +73,7 @@ describe('the outbox relay', () => {
       'status:CANCELLED:ord-1',
       'bus:OrderConfirmed:ord-2',
     ]);
-    expect(report).toEqual({ published: 4, deadLettered: 0, skipped: 0 });
+    expect(report).toEqual({ published: 4, logged: 4, deadLettered: 0, skipped: 0 });
   });
 
   it('skips what has nothing to relay: events without an outbox, snapshots, updates and removals', async () => {
@@ -87,7 +99,7 @@ describe('the outbox relay', () => {
     const report = await relayRecords([insert('r1', [broken]), insert('r2', [confirmed('ord-2')])], p);
     expect(dead).toEqual([{ recordId: 'r1', reason: expect.stringMatching(/^outbox entry 1: /) }]);
     expect(sent).toEqual(['bus:OrderConfirmed:ord-2']);
-    expect(report).toEqual({ published: 1, deadLettered: 1, skipped: 0 });
+    expect(report).toEqual({ published: 1, logged: 1, deadLettered: 1, skipped: 0 });
   });
 
   it('dead-letters an outbox that is not a list', async () => {
@@ -104,6 +116,37 @@ describe('the outbox relay', () => {
       relayRecords([insert('r1', [first]), insert('r2', [second]), insert('r3', [confirmed('ord-3')])], p),
     ).rejects.toThrow(/PutEvents: 1 entry failed/);
     expect(sent).toEqual(['bus:OrderConfirmed:ord-1']);
+  });
+});
+
+describe('the outbox relay and the order log', () => {
+  it('appends every integration event to the log after publishing it, keyed by orderId, in stream order', async () => {
+    const { p, logged } = ports();
+    const cancelled: OutboxEntry = { destination: 'bus', event: orderCancelled({ orderId: 'ord-1' }) };
+    await relayRecords(
+      [
+        insert('r1', [status('ord-1', 'PLACED', 1)]),
+        insert('r2', [cancelled, status('ord-1', 'CANCELLED', 2)]),
+        insert('r3', [confirmed('ord-2')]),
+      ],
+      p,
+    );
+    expect(logged.map((l) => `${l.key}:${l.detailType}`)).toEqual([
+      'ord-1:OrderStatusChanged',
+      'ord-1:OrderCancelled',
+      'ord-1:OrderStatusChanged',
+      'ord-2:OrderConfirmed',
+    ]);
+    expect(logged[1]?.eventId).toBe(cancelled.event.detail.metadata.eventId);
+  });
+
+  it('throws when the log refuses an append, so that the batch comes back whole', async () => {
+    const { p, sent, logged } = ports(undefined, true);
+    await expect(
+      relayRecords([insert('r1', [confirmed('ord-1')]), insert('r2', [confirmed('ord-2')])], p),
+    ).rejects.toThrow(/broker is unreachable/);
+    expect(sent).toEqual(['bus:OrderConfirmed:ord-1']);
+    expect(logged).toEqual([]);
   });
 });
 
