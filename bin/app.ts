@@ -7,6 +7,7 @@ import { benchStackFromContext } from '../lib/stacks/bench-stack.js';
 import { dataKeysFromContext } from '../lib/stacks/data-keys-stack.js';
 import { OrderEventsStack } from '../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../lib/stacks/order-fulfilment-stack.js';
+import { OrderLogStack } from '../lib/stacks/order-log-stack.js';
 import { OrderNotificationsStack } from '../lib/stacks/order-notifications-stack.js';
 
 const app = new App();
@@ -29,11 +30,19 @@ const notifications = new OrderNotificationsStack(app, 'OrderNotifications', {
     'Order fulfilment reference: SNS fan-out to idempotent SQS consumers, and the ordered status stream.',
 });
 
+const orderLog = new OrderLogStack(app, 'OrderLog', {
+  env,
+  encryptionKey: keys?.keyFor('OrderLog'),
+  description:
+    'Order fulfilment reference: the order log on MSK Serverless (Kafka) and its consumer groups, audit and sales per minute.',
+});
+
 new OrderFulfilmentStack(app, 'OrderFulfilment', {
   env,
   encryptionKey: keys?.keyFor('OrderFulfilment'),
   bus: orderEvents.bus,
   statusTopic: notifications.statusStream.topic,
+  orderLog: orderLog.log,
   description:
     'Order fulfilment reference: the fulfilment saga on Step Functions, started once per OrderPlaced.',
 });

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +13,7 @@ import { ORDERS_SOURCE } from '../../contracts/events/sources.js';
 import { ORDER_SAGA_OUTCOMES } from '../../contracts/saga-state.js';
 import { BusPublishers, EventRoute } from '../patterns/event-router/index.js';
 import { EventStore } from '../patterns/event-store/index.js';
+import type { KafkaLog } from '../patterns/kafka-log/index.js';
 import { OpsView } from '../patterns/ops-view/index.js';
 import { QueueConsumer } from '../patterns/queue-consumer/index.js';
 import { ReliableQueue } from '../patterns/reliable-queue/index.js';
@@ -30,6 +32,12 @@ export interface OrderFulfilmentStackProps extends StackProps, DataEncryptionPro
   readonly bus: events.IEventBus;
   /** The ordered status stream (SNS FIFO) the outbox relay publishes OrderStatusChanged to. */
   readonly statusTopic: sns.ITopic;
+  /**
+   * The order log (Kafka): the outbox relay also appends every integration event to it, keyed
+   * by orderId. The relay then runs in the log's VPC, as its brokers are reachable only there.
+   * @default none: the relay publishes to the bus and the status stream only
+   */
+  readonly orderLog?: KafkaLog;
   /**
    * STANDARD (exactly-once start per order id) or EXPRESS (cheaper, at-least-once).
    * @default STANDARD
@@ -198,8 +206,19 @@ export class OrderFulfilmentStack extends Stack {
         EVENT_BUS_NAME: props.bus.eventBusName,
         STATUS_TOPIC_ARN: props.statusTopic.topicArn,
         RELAY_DEAD_LETTER_URL: this.relayDeadLetters.queueUrl,
+        ...props.orderLog?.environment,
       },
+      ...props.orderLog?.clientPlacement,
     });
+    if (props.orderLog) {
+      props.orderLog.connectProducer(relay);
+      // Without NAT, what else the relay calls from the VPC: the bus, the status topic, X-Ray.
+      props.orderLog.addClientEndpoints({
+        EventBridgeEndpoint: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+        SnsEndpoint: ec2.InterfaceVpcEndpointAwsService.SNS,
+        XRayEndpoint: ec2.InterfaceVpcEndpointAwsService.XRAY,
+      });
+    }
     new BusPublishers(this, 'BusPublishers', {
       bus: props.bus,
       publishers: [{ grantee: relay, sources: [ORDERS_SOURCE] }],

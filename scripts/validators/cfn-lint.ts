@@ -94,7 +94,16 @@ export async function synthesizeAppTemplates(outdir: string): Promise<string[]> 
       ...process.env,
       // What the CDK CLI hands an app: where to write, and the context.
       CDK_OUTDIR: outdir,
-      CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], bench: 'true' }),
+      CDK_CONTEXT_JSON: JSON.stringify({
+        'aws:cdk:bundling-stacks': [],
+        bench: 'true',
+        // What the CLI's lookup answers for the order log's VPC (without it, placeholder AZs).
+        'availability-zones:account=123456789012:region=us-east-1': [
+          'us-east-1a',
+          'us-east-1b',
+          'us-east-1c',
+        ],
+      }),
       CDK_DEFAULT_ACCOUNT: '123456789012',
       CDK_DEFAULT_REGION: 'us-east-1',
     },

@@ -32,6 +32,7 @@ describe('cfn-lint on every template of the app', () => {
       'Benchmark.template.json',
       'OrderEvents.template.json',
       'OrderFulfilment.template.json',
+      'OrderLog.template.json',
       'OrderNotifications.template.json',
     ]);
   });

@@ -134,7 +134,11 @@ export class KafkaConsumer extends Construct {
   public readonly function: NodeFunction;
   public readonly eventSource: sources.ManagedKafkaEventSource;
   public readonly settings: KafkaBatching;
-  /** Where batches the mapping gave up on are described (topic, partition, offsets, reason). */
+  /**
+   * Where batches the mapping gave up on are described (topic, partition, offsets), and where
+   * the function puts a record it rejects (its position, bytes and reason); its URL is the
+   * function's FAILURE_QUEUE_URL.
+   */
   public readonly failureQueue: sqs.Queue;
   public readonly failureAlarm: cloudwatch.Alarm;
   public readonly errorsAlarm: cloudwatch.Alarm;
@@ -165,6 +169,11 @@ export class KafkaConsumer extends Construct {
       idempotencyExpiry: props.idempotencyTable ? idempotencyExpiry : undefined,
     });
 
+    this.failureQueue = serviceDeadLetterQueue(
+      this,
+      'FailureQueue',
+      `the MSK event source of ${this.node.path} (batches it gave up on, and records its function rejected)`,
+    );
     this.function = consumerFunction(this, {
       entry: props.entry,
       timeout,
@@ -173,6 +182,9 @@ export class KafkaConsumer extends Construct {
         ...props.environment,
         KAFKA_TOPIC: props.log.topicName,
         KAFKA_CONSUMER_GROUP: props.consumerGroupId,
+        // A record that can never succeed goes here from the function itself, with the reason,
+        // so its partition moves on without spending the retries on it.
+        FAILURE_QUEUE_URL: this.failureQueue.queueUrl,
       },
       ...(props.idempotencyTable
         ? { idempotency: { table: props.idempotencyTable, expiry: idempotencyExpiry } }
@@ -180,11 +192,7 @@ export class KafkaConsumer extends Construct {
       ...(props.functionProps ? { functionProps: props.functionProps } : {}),
     });
 
-    this.failureQueue = serviceDeadLetterQueue(
-      this,
-      'FailureQueue',
-      `the MSK event source of ${this.node.path} (batches it gave up on)`,
-    );
+    this.failureQueue.grantSendMessages(this.function);
     this.failureAlarm = queueDepthAlarm(
       this,
       'FailureQueueAlarm',

@@ -158,6 +158,8 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
    */
   public readonly bootstrapBrokers: string;
   public readonly topicProvisioner: NodeFunction;
+  private endpointSecurityGroup?: ec2.SecurityGroup;
+  private endpointSubnets?: ec2.SelectedSubnets;
 
   constructor(scope: Construct, id: string, props: KafkaLogProps) {
     super(scope, id);
@@ -221,7 +223,8 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
       ],
     });
     this.cluster.applyRemovalPolicy(removalPolicy);
-    this.clusterArn = this.cluster.attrArn;
+    // Ref of a serverless cluster is its ARN (as CDK's own cluster reference reads it).
+    this.clusterArn = this.cluster.ref;
     this.topicArn = this.kafkaArn('topic', this.topicName);
 
     this.topicProvisioner = new NodeFunction(this, 'TopicProvisioner', {
@@ -232,22 +235,13 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
       ...this.clientPlacement,
       environment: { ...props.topicProvisionerProps?.environment, KAFKA_CLUSTER_ARN: this.clusterArn },
     });
-    // NodeFunction brings its own role, so Lambda's VPC permissions (ENIs) are not added for it.
-    const vpcAccess = 'service-role/AWSLambdaVPCAccessExecutionRole';
-    this.topicProvisioner.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(vpcAccess));
+    allowVpcNetworking(this.topicProvisioner);
     this.grantTopicAdmin(this.topicProvisioner, removalPolicy === RemovalPolicy.DESTROY);
-    Validations.of(this.topicProvisioner).acknowledge(
-      {
-        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${vpcAccess}]`,
-        reason:
-          "A function in a VPC needs to create and delete its ENIs (EC2 actions with no resource-level permissions); AWS's managed policy is exactly that.",
-      },
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked by CloudFormation for the topic resource only: a failure is the stack event, and a queued request could no longer be answered.',
-      },
-    );
+    Validations.of(this.topicProvisioner).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked by CloudFormation for the topic resource only: a failure is the stack event, and a queued request could no longer be answered.',
+    });
     this.topic = new CustomResource(this, 'Topic', {
       serviceToken: this.topicProvisioner.functionArn,
       resourceType: 'Custom::KafkaTopic',
@@ -291,6 +285,26 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
     securityGroups: ec2.ISecurityGroup[];
   } {
     return { vpc: this.vpc, vpcSubnets: this.vpcSubnets, securityGroups: [this.clientSecurityGroup] };
+  }
+
+  /**
+   * Make a function (placed with `clientPlacement`, given `environment`) a producer of the
+   * topic: Lambda's VPC permissions for its ENIs, and the grants to write idempotently.
+   */
+  public connectProducer(producer: NodeFunction): void {
+    allowVpcNetworking(producer);
+    this.grantProduce(producer);
+  }
+
+  /**
+   * More interface endpoints in the log's VPC, for what its clients call besides Kafka (say a
+   * producer that also publishes to SNS or EventBridge), open to the clients only. Nothing is
+   * added when the VPC reaches AWS another way (`interfaceEndpoints: false`).
+   */
+  public addClientEndpoints(services: Record<string, ec2.InterfaceVpcEndpointAwsService>): void {
+    if (!this.endpointSecurityGroup) return;
+    for (const [endpointId, service] of Object.entries(services))
+      this.addInterfaceEndpoint(endpointId, service);
   }
 
   /** ARN of a consumer group of this cluster, as IAM authorization names it. */
@@ -377,6 +391,18 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
     });
   }
 
+  private addInterfaceEndpoint(endpointId: string, service: ec2.InterfaceVpcEndpointAwsService): void {
+    if (!this.endpointSecurityGroup || !this.endpointSubnets) return;
+    new ec2.InterfaceVpcEndpoint(this, endpointId, {
+      vpc: this.vpc,
+      service,
+      subnets: { subnets: this.endpointSubnets.subnets },
+      privateDnsEnabled: true,
+      securityGroups: [this.endpointSecurityGroup],
+      open: false,
+    });
+  }
+
   private createVpc(): ec2.Vpc {
     return new ec2.Vpc(this, 'Vpc', {
       maxAzs: 3,
@@ -421,16 +447,10 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
       // Clients in the VPC (the provisioner, producers) ask the MSK API for the bootstrap brokers.
       KafkaEndpoint: ec2.InterfaceVpcEndpointAwsService.KAFKA,
     };
-    for (const [endpointId, service] of Object.entries(services)) {
-      new ec2.InterfaceVpcEndpoint(this, endpointId, {
-        vpc: this.vpc,
-        service,
-        subnets: { subnets: subnets.subnets },
-        privateDnsEnabled: true,
-        securityGroups: [securityGroup],
-        open: false,
-      });
-    }
+    this.endpointSecurityGroup = securityGroup;
+    this.endpointSubnets = subnets;
+    for (const [endpointId, service] of Object.entries(services))
+      this.addInterfaceEndpoint(endpointId, service);
     new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', {
       vpc: this.vpc,
       service: ec2.GatewayVpcEndpointAwsService.S3,
@@ -438,6 +458,20 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
     });
     return securityGroup;
   }
+}
+
+/**
+ * NodeFunction brings its own role, so Lambda's VPC permissions (ENIs) are not added for a
+ * function placed in a VPC: add them, acknowledged for cdk-nag.
+ */
+function allowVpcNetworking(fn: NodeFunction): void {
+  const vpcAccess = 'service-role/AWSLambdaVPCAccessExecutionRole';
+  fn.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(vpcAccess));
+  Validations.of(fn).acknowledge({
+    id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${vpcAccess}]`,
+    reason:
+      "A function in a VPC needs to create and delete its ENIs (EC2 actions with no resource-level permissions); AWS's managed policy is exactly that.",
+  });
 }
 
 /** The topic configs this construct sets, as Kafka names them. */
