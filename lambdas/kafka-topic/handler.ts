@@ -1,7 +1,7 @@
 import { GetBootstrapBrokersCommand, KafkaClient, NotFoundException } from '@aws-sdk/client-kafka';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type Admin, Kafka } from 'kafkajs';
-import { kafkaConfig } from '../shared/kafka.js';
+import { type KafkaConnection, kafkaConfig, kafkaConnectionFromEnv } from '../shared/kafka.js';
 import { logger, tracer } from '../shared/powertools.js';
 import {
   failedResourceId,
@@ -20,8 +20,13 @@ export const ANSWER_MARGIN_MS = 10_000;
 /** CloudFormation takes a response of at most 4 KiB; the reason is the part that can grow. */
 const MAX_REASON_LENGTH = 2_000;
 
-/** The cluster through GetBootstrapBrokers (the serverless bootstrap address is no stack attribute). */
-async function openCluster(clusterArn: string, opened: Admin[]): Promise<KafkaCluster | undefined> {
+/**
+ * The brokers: KAFKA_BOOTSTRAP_BROKERS when the function is given them (a cluster whose address
+ * is known before it exists: the local broker of the emulator build), else the cluster's
+ * SASL/IAM bootstrap string from the MSK API (the serverless address is no stack attribute).
+ */
+async function connectionTo(clusterArn: string): Promise<KafkaConnection | undefined> {
+  if (process.env.KAFKA_BOOTSTRAP_BROKERS) return kafkaConnectionFromEnv();
   let bootstrapBrokers: string | undefined;
   try {
     ({ BootstrapBrokerStringSaslIam: bootstrapBrokers } = await msk.send(
@@ -36,11 +41,16 @@ async function openCluster(clusterArn: string, opened: Admin[]): Promise<KafkaCl
       `MSK cluster ${clusterArn} has no SASL/IAM bootstrap brokers: is IAM client authentication on?`,
     );
   }
-  const brokers = bootstrapBrokers.split(',').map((b) => b.trim());
-  const admin = new Kafka(kafkaConfig({ brokers, auth: 'iam' }, 'kafka-topic-provisioner')).admin();
+  return { brokers: bootstrapBrokers.split(',').map((b) => b.trim()), auth: 'iam' };
+}
+
+async function openCluster(clusterArn: string, opened: Admin[]): Promise<KafkaCluster | undefined> {
+  const connection = await connectionTo(clusterArn);
+  if (!connection) return undefined;
+  const admin = new Kafka(kafkaConfig(connection, 'kafka-topic-provisioner')).admin();
   opened.push(admin);
   await admin.connect();
-  return { bootstrapBrokers, admin };
+  return { bootstrapBrokers: connection.brokers.join(','), admin };
 }
 
 /** Rejects shortly before the function would time out. */

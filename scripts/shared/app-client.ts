@@ -80,6 +80,8 @@ export class AppClient {
   readonly eventBridge: EventBridgeClient;
   /** Outputs of the OrderFulfilment stack (the saga). */
   readonly sagaOutputs: Record<string, string>;
+  /** Outputs of the OrderLog stack (the Kafka log and its consumer groups). */
+  readonly logOutputs: Record<string, string>;
   readonly sfn: SFNClient;
   readonly publisher: EventPublisher;
   readonly sns: SNSClient;
@@ -95,6 +97,7 @@ export class AppClient {
     this.outputs = outputs;
     this.busOutputs = all.OrderEvents ?? {};
     this.sagaOutputs = all.OrderFulfilment ?? {};
+    this.logOutputs = all.OrderLog ?? {};
     const config = clientConfig(emulatorEnv(endpoint));
     this.eventBridge = new EventBridgeClient(config);
     this.sfn = new SFNClient(config);
@@ -117,6 +120,43 @@ export class AppClient {
     const value = this.sagaOutputs[key];
     if (!value) throw new Error(`OrderFulfilment stack output ${key} is missing; redeploy.`);
     return value;
+  }
+
+  logOutput(key: string): string {
+    const value = this.logOutputs[key];
+    if (!value) throw new Error(`OrderLog stack output ${key} is missing; redeploy.`);
+    return value;
+  }
+
+  /** The order's audit trail from the order log's low-latency group, oldest first. */
+  async auditTrail(orderId: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.ddb, {
+      TableName: this.logOutput('OrderLogTableName'),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': ledgerKeys.order(orderId), ':audit': 'AUDIT#' },
+    });
+  }
+
+  /** The sales totals of one minute (`2026-12-03T13:05`) by currency, from the high-throughput group. */
+  async salesMinute(minute: string): Promise<Record<string, { orders: number; totalCents: number }>> {
+    const rows = await queryAll(this.ddb, {
+      TableName: this.logOutput('OrderLogTableName'),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': ledgerKeys.salesMinute(minute) },
+    });
+    return Object.fromEntries(
+      rows.map((r) => [String(r.sk), { orders: Number(r.orders ?? 0), totalCents: Number(r.total ?? 0) }]),
+    );
+  }
+
+  /** Whether the sales group has counted an order. */
+  async saleCounted(orderId: string): Promise<boolean> {
+    const rows = await queryAll(this.ddb, {
+      TableName: this.logOutput('OrderLogTableName'),
+      KeyConditionExpression: 'pk = :pk AND sk = :sale',
+      ExpressionAttributeValues: { ':pk': ledgerKeys.order(orderId), ':sale': ledgerKeys.sale },
+    });
+    return rows.length > 0;
   }
 
   /** The ARN of the saga execution for an order (named by the order id). */

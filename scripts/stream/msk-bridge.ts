@@ -31,8 +31,12 @@ export async function startBridge(kafka: Kafka, options: BridgeOptions): Promise
   const consumer = kafka.consumer({
     groupId: options.groupId,
     maxWaitTimeInMs: Math.max(10, options.windowMs),
-    sessionTimeout: 10_000,
+    // A batch with its retries can outlast a short session; heartbeats go out between invocations.
+    sessionTimeout: 30_000,
     heartbeatInterval: 1000,
+    // Rejoin after a lost membership (a rebalance mid-batch) rather than stop consuming: the
+    // uncommitted batch is delivered again, as the AWS event source would.
+    retry: { restartOnFailure: async () => true },
   });
   await consumer.connect();
   await consumer.subscribe({
@@ -51,6 +55,10 @@ export async function startBridge(kafka: Kafka, options: BridgeOptions): Promise
           options.settings,
           {
             ...options.ports,
+            invoke: async (event) => {
+              await heartbeat();
+              return options.ports.invoke(event);
+            },
             commit: (topic, partition, offset) =>
               consumer.commitOffsets([{ topic, partition, offset: String(offset) }]),
           },
