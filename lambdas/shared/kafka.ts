@@ -24,7 +24,10 @@ export function kafkaConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): Ka
     .split(',')
     .map((b) => b.trim())
     .filter((b) => b !== '');
-  if (brokers.length === 0) requireEnv('KAFKA_BOOTSTRAP_BROKERS');
+  if (brokers.length === 0)
+    throw new Error(
+      "Environment variable KAFKA_BOOTSTRAP_BROKERS lists no broker; the function's construct must pass it.",
+    );
   const auth = env.KAFKA_AUTH ?? 'iam';
   if (auth !== 'iam' && auth !== 'none')
     throw new Error(`KAFKA_AUTH must be 'iam' or 'none', got '${auth}'.`);

@@ -38,6 +38,15 @@ describe('kafkaConnectionFromEnv', () => {
     expect(() => kafkaConnectionFromEnv({})).toThrow(/KAFKA_BOOTSTRAP_BROKERS/);
   });
 
+  it('fails when the list holds only separators, and reads the env it is given, not the process', () => {
+    // GIVEN brokers in the process, and an env whose list has no broker in it
+    vi.stubEnv('KAFKA_BOOTSTRAP_BROKERS', BROKERS);
+    // WHEN that env is read THEN it is refused
+    expect(() => kafkaConnectionFromEnv({ KAFKA_BOOTSTRAP_BROKERS: ' , ' })).toThrow(
+      /KAFKA_BOOTSTRAP_BROKERS lists no broker/,
+    );
+  });
+
   it('authenticates with IAM when KAFKA_AUTH is not set', () => {
     // GIVEN brokers and no KAFKA_AUTH
     // WHEN it is read THEN the auth is MSK Serverless' only one
