@@ -5,6 +5,7 @@ import { LOCAL_DIR, OUTPUTS_FILE, ROOT } from '../shared/paths.js';
 import { progress } from '../shared/progress.js';
 import { run } from '../shared/run.js';
 import { readOutputs, type StackOutputs } from '../shared/stack-outputs.js';
+import { requireLocalBroker } from '../stream/event-source-process.js';
 import { applyEmulatorBridges } from './bridge.js';
 import { ACCOUNT, clientConfig, emulatorEnv, REGION } from './emulator.js';
 
@@ -32,6 +33,8 @@ export async function deployToEmulator(endpoint: string, options: DeployOptions 
   if (!existsSync(CDK)) throw new Error('the CDK CLI is missing: run `npm ci` first.');
   const env = emulatorEnv(endpoint);
   mkdirSync(LOCAL_DIR, { recursive: true });
+  // The topic provisioner creates the order log's topic on the local broker during the deploy.
+  await requireLocalBroker('Deploying the app to the emulator (its order log, a Kafka topic)');
   if (!(await isBootstrapped(env))) {
     progress.step(`Bootstrapping CDK in the emulator (aws://${ACCOUNT}/${REGION})`);
     await run(CDK, ['bootstrap', `aws://${ACCOUNT}/${REGION}`], { env, quiet: true });

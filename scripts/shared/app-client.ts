@@ -89,7 +89,7 @@ export class AppClient {
   readonly ddb: DynamoDBDocumentClient;
   readonly lambda: LambdaClient;
 
-  constructor(endpoint = process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT) {
+  constructor(readonly endpoint = process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT) {
     const all = readOutputs();
     const outputs = all.OrderNotifications;
     if (!outputs)

@@ -8,6 +8,9 @@ import { deliverBatch, type PollerPorts, type PollerSettings } from './msk-polle
  * function succeeded or the record went to the on-failure destination, so a bridge stopped at
  * any moment resumes where the group's commits say.
  */
+/** About the size of one order-log record on the wire, to turn a batch size into fetch bytes. */
+const APPROX_RECORD_BYTES = 500;
+
 export interface BridgeOptions {
   readonly topic: string;
   readonly groupId: string;
@@ -30,7 +33,10 @@ export interface RunningBridge {
 export async function startBridge(kafka: Kafka, options: BridgeOptions): Promise<RunningBridge> {
   const consumer = kafka.consumer({
     groupId: options.groupId,
+    // The batching window: the broker holds a fetch until about a full batch of bytes is there
+    // or the window has passed (records here are a few hundred bytes each).
     maxWaitTimeInMs: Math.max(10, options.windowMs),
+    minBytes: options.windowMs > 0 ? options.batchSize * APPROX_RECORD_BYTES : 1,
     // A batch with its retries can outlast a short session; heartbeats go out between invocations.
     sessionTimeout: 30_000,
     heartbeatInterval: 1000,

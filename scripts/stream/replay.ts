@@ -177,7 +177,7 @@ export async function replayGroup(admin: Admin, command: StreamReplayCommand): P
     const { members } = await admin.describeGroups([group]).then((d) => d.groups[0] ?? { members: [] });
     if (members.length > 0)
       throw new Error(
-        `consumer group '${group}' has ${members.length} running member(s); stop its consumers first (Kafka moves only an idle group's offsets).`,
+        `consumer group '${group}' has ${members.length} running member(s); stop its consumers first (Kafka moves only an idle group's offsets: locally 'npm run stream:events -- stop', on AWS disable its event source mapping).`,
       );
     await admin.setOffsets({
       groupId: group,

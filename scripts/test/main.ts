@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import type { ChaosOptions } from '../chaos/chaos.js';
 import { runChaos } from '../chaos/run-chaos.js';
 import { deployToEmulator } from '../emulator/deploy.js';
-import { ensureEmulator, stopEmulator } from '../emulator/emulator.js';
-import { kafkaStatus, stopKafka } from '../kafka/engine.js';
+import { emulatorEnv, ensureEmulator, stopEmulator } from '../emulator/emulator.js';
+import { ensureKafka, kafkaStatus, stopKafka } from '../kafka/engine.js';
 import { schemaProblem } from '../schemas/schemas.js';
 import { LOCAL_DIR, ROOT } from '../shared/paths.js';
 import { fail, progress } from '../shared/progress.js';
 import { run } from '../shared/run.js';
+import { ensureEventSource, stopEventSource } from '../stream/event-source-process.js';
 import { ISR_BROKERS } from '../stream/isr.js';
 
 const USAGE = `Usage: npm test [-- --no-integration] [--no-chaos]
@@ -19,9 +20,9 @@ template, event-ruler on the routing cases, and fail on other stale generated do
 the Kafka tests on real brokers that they start and stop (Java 17+, Maven): delivery
 semantics, consumer groups, replay and retention on one broker, in-sync replicas on a
 3-node KRaft cluster;
-then starts (or reuses) the local emulator, deploys the app, runs the integration tests and a
-chaos run (200 orders, 10% faults, 5% duplicates, 2% malformed) against it, and stops the
-emulator it started.
+then starts (or reuses) the local emulator and a Kafka broker for the order log, deploys the
+app, starts the local MSK event source, runs the integration tests and a chaos run (200 orders,
+10% faults, 5% duplicates, 2% malformed) against it, and stops what it started.
   --no-integration   stop after the unit and CDK tests (no broker, no emulator)
   --no-chaos         run the integration tests but not the chaos run (a quicker local loop)`;
 
@@ -129,8 +130,12 @@ async function main(): Promise<void> {
   if (integration) {
     await kafkaTests(tally, problems);
     const emulator = await ensureEmulator();
+    let broker: Awaited<ReturnType<typeof ensureKafka>> | undefined;
     try {
+      broker = await ensureKafka({ brokers: 1 });
       await deployToEmulator(emulator.endpoint);
+      const source = await ensureEventSource(emulatorEnv(emulator.endpoint));
+      progress.ok(`Local MSK event source running (PID ${source.pid})`);
       progress.step('Integration tests against the emulator');
       if (!(await vitest(['integration'], tally))) problems.push('integration tests');
       // Last: it redeploys with fault injection and back. Counted as one test.
@@ -155,6 +160,11 @@ async function main(): Promise<void> {
     } catch (error) {
       problems.push(`deploy: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
+      if ((await stopEventSource()) === 'stopped') progress.ok('Stopped the local MSK event source');
+      if (broker && broker.startedNow.length > 0) {
+        await stopKafka({ brokers: 1 });
+        progress.ok('Stopped the Kafka broker this run started');
+      }
       if (emulator.startedNow) {
         await stopEmulator();
         progress.ok(`Stopped the emulator this run started (PID ${emulator.pid})`);
