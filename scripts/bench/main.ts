@@ -13,7 +13,7 @@ import {
   stopEmulator,
 } from '../emulator/emulator.js';
 import { KAFKA_VERSION } from '../kafka/config.js';
-import { ensureKafka, kafkaClient, stopKafka } from '../kafka/engine.js';
+import { ensureKafka, type KafkaHandle, kafkaClient, stopKafka } from '../kafka/engine.js';
 import { readTemplates } from '../shared/cdk-out.js';
 import { ROOT } from '../shared/paths.js';
 import { fail, progress, runMain } from '../shared/progress.js';
@@ -102,19 +102,14 @@ async function measureDeploys(endpoint: string, runs: number): Promise<DeployRun
   return deploys;
 }
 
-/** The two profiles on a real local broker (started here and stopped after, unless it ran). */
-async function measureKafka(quick: boolean) {
-  const broker = await ensureKafka({ brokers: 1 });
-  try {
-    const profiles = await measureKafkaProfiles(kafkaClient(broker.layout, 'bench'), {
-      paced: quick ? 50 : 200,
-      intervalMs: 20,
-      burst: quick ? 10_000 : 30_000,
-    });
-    return { broker: `Apache Kafka ${KAFKA_VERSION}, one KRaft broker, 6 partitions`, ...profiles };
-  } finally {
-    if (broker.startedNow.length > 0) await stopKafka({ brokers: 1 });
-  }
+/** The two profiles on the real local broker. */
+async function measureKafka(broker: KafkaHandle, quick: boolean) {
+  const profiles = await measureKafkaProfiles(kafkaClient(broker.layout, 'bench'), {
+    paced: quick ? 50 : 200,
+    intervalMs: 20,
+    burst: quick ? 10_000 : 30_000,
+  });
+  return { broker: `Apache Kafka ${KAFKA_VERSION}, one KRaft broker, 6 partitions`, ...profiles };
 }
 
 function pick(results: readonly ConsumerResult[], variant: ConsumerResult['variant']): ConsumerResult {
@@ -133,6 +128,9 @@ async function bench(options: BenchOptions): Promise<void> {
   const bundles = await measureBundles(options.initRuns);
 
   const emulator = await ensureEmulator();
+  // The app's order log lives on it (the deploys create its topic, the relay appends to it),
+  // and the Kafka profiles are measured on it. Stopped after, unless it ran before.
+  const broker = await ensureKafka({ brokers: 1 });
   try {
     const found = await probe(emulator.endpoint);
     const version = found.kind === 'emulator' ? (found.version ?? 'unknown') : 'unknown';
@@ -159,7 +157,7 @@ async function bench(options: BenchOptions): Promise<void> {
       orders: options.quick ? 20 : 100,
       intervalMs: flowOptions.intervalMs,
     });
-    const kafka = await measureKafka(options.quick);
+    const kafka = await measureKafka(broker, options.quick);
     progress.step("Reading the app's function durations from their REPORT log lines");
     const durations = await functionDurations(
       emulator.endpoint,
@@ -198,6 +196,7 @@ async function bench(options: BenchOptions): Promise<void> {
     if (result.durationSeconds > BUDGET_MINUTES * 60)
       progress.warn(`the run took longer than the ${BUDGET_MINUTES}-minute budget`);
   } finally {
+    if (broker.startedNow.length > 0) await stopKafka({ brokers: 1 });
     if (emulator.startedNow) {
       await stopEmulator();
       progress.ok('Stopped the emulator this benchmark started');

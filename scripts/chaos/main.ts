@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ensureKafka, stopKafka } from '../kafka/engine.js';
 import { fail, progress, runMain } from '../shared/progress.js';
 import { runChaos } from './run-chaos.js';
 
@@ -66,7 +67,11 @@ runMain(async () => {
     malformedRate: rate('malformed-rate', values['malformed-rate'] as string | undefined, 0.02),
   };
 
-  const outcome = await runChaos(options);
+  // The relay appends to the order log: its broker must be up (stopped after, if started here).
+  const broker = await ensureKafka({ brokers: 1 });
+  const outcome = await runChaos(options).finally(async () => {
+    if (broker.startedNow.length > 0) await stopKafka({ brokers: 1 });
+  });
   if (outcome.violations.length > 0) fail(`${outcome.violations.length} invariant violations`);
   progress.ok('Every invariant holds: nothing lost, nothing doubled, every order terminal');
 });
