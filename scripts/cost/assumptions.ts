@@ -17,6 +17,16 @@ export interface TableWork {
   readonly writes: number;
   /** Extra write units per distinct SKU of the order (a transaction writes each stock item). */
   readonly writesPerSku?: number;
+  /**
+   * Only records of these detail types do the work (the Kafka log's consumers see every event);
+   * the others still write their idempotency records.
+   */
+  readonly onlyFor?: readonly string[];
+  /**
+   * Bytes of the item one working call adds to its table for good (no TTL, never deleted),
+   * priced as storage after eventStoreMonths.
+   */
+  readonly keptBytes?: number;
 }
 
 /**
@@ -150,6 +160,9 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
     GiftWrapMarker: consumer(25),
     CouponRecorder: consumer(25),
     BusAnalyticsRecorder: consumer(25),
+    // The order log's consumer groups (records per invocation from their mappings' batching).
+    OrderAudit: consumer(25),
+    SalesPerMinute: consumer(25),
     ReserveStock: saga(60),
     ReleaseStock: saga(60),
     AuthorizePayment: saga(45),
@@ -174,6 +187,11 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
     GiftWrapMarker: { reads: 0, writes: 1 },
     CouponRecorder: { reads: 0, writes: 1 },
     BusAnalyticsRecorder: { reads: 0, writes: 1 },
+    // An audit line per record (a PutItem, kept); a confirmed order's sale is one add-once
+    // transaction of its marker (kept) and its minute's total, 2 units each
+    // (test/cdk/cost-model-order-log.test.ts runs both adapters).
+    OrderAudit: { reads: 0, writes: 1, keptBytes: 265 },
+    SalesPerMinute: { reads: 0, writes: 4, onlyFor: ['OrderConfirmed'], keptBytes: 48 },
     // The saga steps' service table only: the stock items their appends update in the same
     // transaction (2 units each). Their event-store work is priced from stepEvents.
     ReserveStock: { reads: 0, writes: 0, writesPerSku: 2 },
@@ -234,9 +252,9 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   eventBytes: 'the envelope plus order data is 1-2 KB, well under one 64 KB chunk',
   skusPerOrder: 'distinct SKUs per order: the reservation transaction writes each stock item',
   durations:
-    'warm arm64 handlers doing 2-4 DynamoDB calls (~5-10 ms each) plus Powertools and X-Ray overhead; cold starts amortised. Replace with npm run bench figures',
+    'warm arm64 handlers doing 2-4 DynamoDB calls (~5-10 ms each) plus Powertools and X-Ray overhead; cold starts amortised; the order log consumers (OrderAudit, SalesPerMinute) as the queue consumers, per record of their batches. Replace with npm run bench figures',
   tableWork:
-    'read from the handlers: conditional puts 1 WCU, transactions 2 WCU per item, consistent gets 1 RCU, items under 1 KB (email 2 KB); every order carries a payment token',
+    "read from the handlers: conditional puts 1 WCU, transactions 2 WCU per item, consistent gets 1 RCU, items under 1 KB (email 2 KB); every order carries a payment token. The order log's: an audit line per record (265 B, kept), a sale per OrderConfirmed only (its 48 B marker kept; a minute's total is one item per minute and currency)",
   stepEvents:
     "read from the fulfilment steps; each event's outbox is the catalog's (contracts/domain/catalog.ts). Each append is a transaction: 2 WRU per KB of the event and of the version it checks, and a load before it of 2 consistent queries (snapshot, events: 1 RRU per 4 KB, at least 1); no snapshots (an order has far fewer events than snapshotEvery)",
   storedEventBytes:
