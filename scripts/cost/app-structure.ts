@@ -1,18 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import {
-  KafkaConsumer,
-  KafkaLog,
-  type KafkaLogProps,
-  type KafkaThroughputProfile,
-} from '../../lib/patterns/kafka-log/index.js';
 import type { ThroughputProfile } from '../../lib/patterns/queue-consumer/index.js';
-import { lambdaEntry } from '../../lib/stacks/app-functions.js';
 import { OrderEventsStack } from '../../lib/stacks/order-events-stack.js';
 import { OrderFulfilmentStack } from '../../lib/stacks/order-fulfilment-stack.js';
+import { OrderLogStack, type OrderLogStackProps } from '../../lib/stacks/order-log-stack.js';
 import { OrderNotificationsStack } from '../../lib/stacks/order-notifications-stack.js';
 import { logicalIdOfToken, parseDefinitionString, type StateMachineDefinition } from '../shared/asl.js';
 import { resourceName } from '../shared/resource-names.js';
@@ -125,11 +119,6 @@ export interface KafkaStructure {
   readonly clusters: readonly string[];
   readonly topics: readonly KafkaTopicInfo[];
   readonly mappings: readonly KafkaMappingInfo[];
-  /**
-   * Where it was read: the app's templates, or, while the app has no Kafka log yet, a stack of
-   * a KafkaLog and the planned KafkaConsumers at their construct defaults (withPlannedKafkaLog).
-   */
-  readonly source: 'templates' | 'planned';
 }
 
 /** What the cost model reads from the synthesized templates. */
@@ -163,17 +152,28 @@ export interface SynthesizedApp {
   readonly stacks: {
     readonly events: OrderEventsStack;
     readonly notifications: OrderNotificationsStack;
+    readonly log: OrderLogStack;
     readonly fulfilment: OrderFulfilmentStack;
   };
   readonly templates: Record<string, Template>;
 }
 
+/** Props of the app's stacks other than the variant's, for tests of what the model reads. */
+export interface SynthesizeOptions {
+  /** The order log's topic (OrderLogStack `partitions`, `retention`); the app's defaults otherwise. */
+  readonly orderLog?: Pick<OrderLogStackProps, 'partitions' | 'retention'>;
+}
+
 /**
- * Synthesizes the three stacks in-process, as bin/app.ts composes them, with the variant's
- * props. Bundling is skipped (the templates are the same; only asset hashes differ), so this
- * takes seconds.
+ * Synthesizes the four stacks in-process, as bin/app.ts composes them (the order log before
+ * the fulfilment stack, whose outbox relay is its producer), with the variant's props.
+ * Bundling is skipped (the templates are the same; only asset hashes differ), so this takes
+ * seconds.
  */
-export function synthesizeApp(variant: AppVariant = DEFAULT_VARIANT): SynthesizedApp {
+export function synthesizeApp(
+  variant: AppVariant = DEFAULT_VARIANT,
+  options: SynthesizeOptions = {},
+): SynthesizedApp {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'cost-synth-'));
   const app = new App({
     outdir,
@@ -186,16 +186,18 @@ export function synthesizeApp(variant: AppVariant = DEFAULT_VARIANT): Synthesize
     bus: events.bus,
     profile: variant.profile,
   });
+  const log = new OrderLogStack(app, 'OrderLog', { env, ...options.orderLog });
   const fulfilment = new OrderFulfilmentStack(app, 'OrderFulfilment', {
     env,
     bus: events.bus,
     statusTopic: notifications.statusStream.topic,
+    orderLog: log.log,
     stateMachineType: sfn.StateMachineType[variant.sagaType],
   });
   try {
     const assembly = app.synth();
     return {
-      stacks: { events, notifications, fulfilment },
+      stacks: { events, notifications, log, fulfilment },
       templates: Object.fromEntries(assembly.stacks.map((s) => [s.stackName, s.template as Template])),
     };
   } finally {
@@ -385,9 +387,7 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
     }
   }
   const kafka: KafkaStructure | undefined =
-    clusters.length > 0
-      ? { clusters, topics: kafkaTopics, mappings: kafkaMappings, source: 'templates' }
-      : undefined;
+    clusters.length > 0 ? { clusters, topics: kafkaTopics, mappings: kafkaMappings } : undefined;
   return {
     variant,
     functions,
@@ -403,84 +403,7 @@ export function readStructure(templates: Record<string, Template>, variant: AppV
   };
 }
 
-/**
- * The consumers the app is getting on its Kafka log (issue #13): an order audit trail that
- * wants each event soon, and per-minute sales totals that want full batches.
- */
-export const PLANNED_KAFKA_CONSUMERS: ReadonlyArray<{
-  readonly id: string;
-  readonly consumerGroupId: string;
-  readonly profile: KafkaThroughputProfile;
-}> = [
-  { id: 'OrderAudit', consumerGroupId: 'order-audit', profile: 'low-latency' },
-  { id: 'SalesPerMinute', consumerGroupId: 'sales-per-minute', profile: 'high-throughput' },
-];
-
-/** The stack the planned Kafka log is synthesized in, while the app has none of its own. */
-export const PLANNED_KAFKA_STACK = 'PlannedKafkaLog';
-
-/**
- * A KafkaLog and the planned KafkaConsumers in `stack`, every prop at its construct default but
- * for `logProps` (any handler module will do for a stack that is not bundled).
- */
-export function addPlannedKafkaLog(stack: Stack, logProps: Partial<KafkaLogProps> = {}): KafkaLog {
-  const entry = lambdaEntry('outbox-relay');
-  const log = new KafkaLog(stack, 'OrderLog', { topicProvisionerEntry: entry, ...logProps });
-  for (const c of PLANNED_KAFKA_CONSUMERS)
-    new KafkaConsumer(stack, c.id, { log, entry, consumerGroupId: c.consumerGroupId, profile: c.profile });
-  return log;
-}
-
-let plannedTemplate: Template | undefined;
-
-/**
- * The planned Kafka log at its construct defaults (a new VPC with its endpoints, the topic's
- * partitions and retention, the consumers' pollers) in a stack of its own, synthesized once
- * without bundling.
- */
-export function plannedKafkaLogTemplate(): Template {
-  if (plannedTemplate) return plannedTemplate;
-  const outdir = mkdtempSync(path.join(os.tmpdir(), 'cost-synth-'));
-  try {
-    const app = new App({
-      outdir,
-      context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
-    });
-    addPlannedKafkaLog(
-      new Stack(app, PLANNED_KAFKA_STACK, { env: { account: '123456789012', region: 'us-east-1' } }),
-    );
-    plannedTemplate = app.synth().getStackByName(PLANNED_KAFKA_STACK).template as Template;
-    return plannedTemplate;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/**
- * The app with its Kafka log: as read from its templates if they have one, otherwise with the
- * planned one's resources (plannedKafkaLogTemplate) added, marked `source: 'planned'`.
- */
-export function withPlannedKafkaLog(structure: AppStructure): AppStructure {
-  if (structure.kafka) return structure;
-  const planned = readStructure({ [PLANNED_KAFKA_STACK]: plannedKafkaLogTemplate() }, structure.variant);
-  if (!planned.kafka) throw new Error('the planned Kafka log synthesized without an MSK cluster.');
-  const { counts } = structure;
-  return {
-    ...structure,
-    functions: [...structure.functions, ...planned.functions],
-    queues: [...structure.queues, ...planned.queues],
-    mappings: [...structure.mappings, ...planned.mappings],
-    counts: {
-      alarms: counts.alarms + planned.counts.alarms,
-      dashboards: counts.dashboards + planned.counts.dashboards,
-      kmsKeys: counts.kmsKeys + planned.counts.kmsKeys,
-    },
-    kafka: { ...planned.kafka, source: 'planned' },
-    vpcEndpoints: [...(structure.vpcEndpoints ?? []), ...(planned.vpcEndpoints ?? [])],
-  };
-}
-
-/** Synthesizes the app as `variant` and reads its structure, with its Kafka log (withPlannedKafkaLog). */
+/** Synthesizes the app as `variant` and reads its structure. */
 export function appStructure(variant: AppVariant = DEFAULT_VARIANT): AppStructure {
-  return withPlannedKafkaLog(readStructure(synthesizeApp(variant).templates, variant));
+  return readStructure(synthesizeApp(variant).templates, variant);
 }

@@ -64,7 +64,10 @@ export interface Assumptions {
   readonly storedEventBytes: number;
   /** One integration event in an outbox, with its whole envelope. */
   readonly outboxEntryBytes: number;
-  /** Months of orders the event store holds when its storage is priced (it is never trimmed). */
+  /**
+   * Months of orders the event store (and any kept item, TableWork.keptBytes) holds when its
+   * storage is priced: it is never trimmed.
+   */
   readonly eventStoreMonths: number;
   readonly streamShards: number;
   readonly streamPollSeconds: number;
@@ -262,7 +265,7 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   outboxEntryBytes:
     "measured: an outbox entry (the whole integration event) is 400-450 B, so only OrderCancelled's item (two entries) passes 1 KB",
   eventStoreMonths:
-    'events are kept (no TTL): storage is priced as it stands after a year at this rate, and grows by a twelfth of that each month; point-in-time recovery, like every backup, is not priced',
+    "events are kept (no TTL): storage is priced as it stands after a year at this rate, and grows by a twelfth of that each month; so are the order log table's audit lines and sale markers (the other consumers' ledger items are not priced); point-in-time recovery, like every backup, is not priced",
   streamShards:
     'a new on-demand table has about 4 partitions, each a stream shard that Lambda reads one batch at a time',
   streamPollSeconds:
@@ -275,7 +278,7 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   longPollSeconds:
     'Lambda pollers long-poll for 20 s, so an idle queue sees 3 empty receives a minute per poller',
   unbatchedGatherSeconds:
-    'without a batching window a receive returns what arrived within about one round trip',
+    'without a batching window a receive (an SQS poll, a Kafka fetch) returns what arrived within about one round trip',
   lambdaLogBytesPerInvocation: 'START/END/REPORT platform lines plus a few JSON log lines',
   sfnLogBytesPerState: 'log level ALL with execution data: an entered and an exited event of ~1 KB per state',
   kmsRequestsPerEncryptedPublish:

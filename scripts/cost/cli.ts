@@ -5,8 +5,8 @@ export const USAGE = `Usage: npm run cost -- --orders-per-month <N> [options]
 Prices the app as synthesized (SNS publishes and deliveries, SQS requests, EventBridge events,
 Lambda invocations x duration x memory, Step Functions transitions or Express duration,
 DynamoDB request units, the event store's appends and storage and the outbox relay on its
-stream, the Kafka log on MSK Serverless with its event pollers and VPC endpoints, logs,
-alarms, keys, traces) for N orders a month at us-east-1 list prices, then compares a Standard
+stream, the Kafka log on MSK Serverless with its consumer groups, event pollers and VPC
+endpoints, logs, alarms, keys, traces) for N orders a month at us-east-1 list prices, then compares a Standard
 vs an Express saga, SNS vs EventBridge fan-out, arm64 vs x86_64, the low-latency vs
 high-throughput consumer profile, and the Kafka mappings' event poller units alone or shared. Behaviour a template cannot
 tell (outcomes, filter match rates, durations, items written) are named assumptions, printed

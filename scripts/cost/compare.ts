@@ -1,5 +1,5 @@
 import { markdownTable } from '../shared/table.js';
-import { type AppStructure, readStructure, synthesizeApp, withPlannedKafkaLog } from './app-structure.js';
+import { type AppStructure, readStructure, synthesizeApp } from './app-structure.js';
 import type { Assumptions } from './assumptions.js';
 import { count, usd } from './format.js';
 import { type CostReport, costReport, serviceUsd } from './model.js';
@@ -15,21 +15,19 @@ export interface Alternatives {
 
 /**
  * Two synths: the deployed app, and one with both alternatives. They live in different stacks,
- * so each alternative is the deployed templates with its own stack swapped in. Each has the
- * app's Kafka log (withPlannedKafkaLog).
+ * so each alternative is the deployed templates with its own stack swapped in.
  */
 export function synthesizeAlternatives(): Alternatives {
   const base = synthesizeApp({ profile: 'low-latency', sagaType: 'STANDARD' }).templates;
   const other = synthesizeApp({ profile: 'high-throughput', sagaType: 'EXPRESS' }).templates;
   const swap = (stack: string) => ({ ...base, [stack]: other[stack] ?? {} }) as typeof base;
   return {
-    base: withPlannedKafkaLog(readStructure(base, { profile: 'low-latency', sagaType: 'STANDARD' })),
-    express: withPlannedKafkaLog(
-      readStructure(swap('OrderFulfilment'), { profile: 'low-latency', sagaType: 'EXPRESS' }),
-    ),
-    highThroughput: withPlannedKafkaLog(
-      readStructure(swap('OrderNotifications'), { profile: 'high-throughput', sagaType: 'STANDARD' }),
-    ),
+    base: readStructure(base, { profile: 'low-latency', sagaType: 'STANDARD' }),
+    express: readStructure(swap('OrderFulfilment'), { profile: 'low-latency', sagaType: 'EXPRESS' }),
+    highThroughput: readStructure(swap('OrderNotifications'), {
+      profile: 'high-throughput',
+      sagaType: 'STANDARD',
+    }),
   };
 }
 

@@ -6,7 +6,7 @@ import { priceDynamoDb } from './pricers/dynamodb.js';
 import { priceDynamoDbStreams } from './pricers/dynamodb-streams.js';
 import { type EventStoreTraffic, eventStoreTraffic } from './pricers/event-store.js';
 import { priceEventBridge } from './pricers/eventbridge.js';
-import { type KafkaTraffic, priceKafka, priceVpcEndpoints } from './pricers/kafka.js';
+import { type KafkaTraffic, kafkaConsumerLoad, priceKafka, priceVpcEndpoints } from './pricers/kafka.js';
 import { priceKms } from './pricers/kms.js';
 import { priceLambda } from './pricers/lambda.js';
 import { FunctionLoad, type Ledger, sum } from './pricers/ledger.js';
@@ -31,6 +31,8 @@ export interface FunctionUsage {
   readonly memoryMb: number;
   readonly invocations: number;
   readonly records: number;
+  /** Its records per detail type, where the source tells them apart (the Kafka log). */
+  readonly recordsByType?: Readonly<Record<string, number>>;
   /** Billed ms per invocation, on average. */
   readonly durationMs: number;
   readonly gbSeconds: number;
@@ -102,7 +104,8 @@ export interface ModelOptions {
  * Usage and cost of `orders` a month on the synthesized app, under the assumptions: the
  * traffic flows from the bus through the topics and queues to the functions and the saga, the
  * saga's events through the event store's stream to the outbox relay, which also appends them
- * to the Kafka log, and each service's pricer (scripts/cost/pricers) bills its part.
+ * to the Kafka log, whose consumer groups each read them all, and each service's pricer
+ * (scripts/cost/pricers) bills its part.
  */
 export function costReport(
   structure: AppStructure,
@@ -128,6 +131,7 @@ export function costReport(
   const queues = priceSqs(ledger, topics.queueIn, load);
   const saga = priceStepFunctions(ledger, load);
   priceDynamoDbStreams(ledger, eventStore, load);
+  kafkaConsumerLoad(ledger, eventStore, load);
   const functions = priceLambda(ledger, load);
   const tables = priceDynamoDb(ledger, functions, eventStore);
   priceCloudWatch(ledger, sum(functions.map((f) => f.invocations)), saga.stateTransitions);

@@ -48,7 +48,9 @@ export function reportMarkdown(report: CostReport, a: Assumptions): string {
         d ? `${d.perInvocationMs}${d.perRecordMs > 0 ? ` + ${d.perRecordMs}` : ''}` : '-',
         count(f.durationMs),
         count(f.gbSeconds),
-        t ? `${t.reads} / ${t.writes}${t.writesPerSku ? ` + ${t.writesPerSku} per SKU` : ''}` : '-',
+        t
+          ? `${t.reads} / ${t.writes}${t.writesPerSku ? ` + ${t.writesPerSku} per SKU` : ''}${t.onlyFor ? ` (${t.onlyFor.join(', ')} only)` : ''}`
+          : '-',
       ];
     }),
   );
@@ -105,11 +107,7 @@ function kafkaSentence(report: CostReport): string {
     )
     .join(', ');
   const endpoints = (report.structure.vpcEndpoints ?? []).map((e) => e.service).join(', ');
-  const from =
-    kafka.source === 'planned'
-      ? 'not in the app yet: priced from a KafkaLog and its planned KafkaConsumers at their construct defaults'
-      : "read from the app's templates";
-  return `Kafka log on MSK Serverless (${from}): ${kafka.clusters.length} cluster, ${topics}; consumer groups ${groups || 'none'}; interface endpoints ${endpoints || 'none'}; ${count(report.kafka?.eventPollerUnits ?? 0)} event poller units.`;
+  return `Kafka log on MSK Serverless (read from the app's templates): ${kafka.clusters.length} cluster, ${topics}; consumer groups ${groups || 'none'}; interface endpoints ${endpoints || 'none'}; ${count(report.kafka?.eventPollerUnits ?? 0)} event poller units.`;
 }
 
 export function assumptionsMarkdown(a: Assumptions): string {
@@ -144,4 +142,4 @@ export function assumptionsMarkdown(a: Assumptions): string {
 }
 
 export const pricesNote = (): string =>
-  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer, backups (point-in-time recovery) and storage not counted, but for the event store's storage, which only grows, and MSK Serverless's data in, data out and storage; fees by the hour bill 730 hours a month. Sources: ${PRICE_SOURCES.join(' ')}`;
+  `us-east-1 on-demand list prices as of ${PRICES_AS_OF}; free tiers ignored; data transfer, backups (point-in-time recovery) and storage not counted, but for what only grows (the event store, the order log's audit lines and sale markers) and MSK Serverless's data in, data out and storage; fees by the hour bill 730 hours a month. Sources: ${PRICE_SOURCES.join(' ')}`;

@@ -81,7 +81,6 @@ export interface KafkaScaling {
   readonly consumerGroups: number;
   /** Bytes of the smallest and the largest record. */
   readonly recordBytes: readonly [number, number];
-  readonly source: 'templates' | 'planned';
   /** The throughput checks (also in `checks`), and the multiple of the baseline each is reached at. */
   readonly throughput: ReadonlyArray<{
     readonly label: string;
@@ -319,7 +318,6 @@ function kafkaScaling(
     retentionMs: topic.retentionMs,
     consumerGroups: reports[0]?.kafka?.consumerGroups ?? 0,
     recordBytes: [Math.min(...sizes), Math.max(...sizes)],
-    source: structure.kafka.source,
     throughput: checks.map((check, i) => ({
       label: labels[i] ?? check.limit,
       check,
@@ -422,15 +420,11 @@ function kafkaMarkdown(k: KafkaScaling): string {
   const order = [...k.throughput].sort((x, y) => x.reachedAt - y.reachedAt);
   const [first, ...rest] = order;
   const ceiling = k.partitions * q.partitionIngressMBps;
-  const from =
-    k.source === 'planned'
-      ? "the log is not in the app yet: these are a KafkaLog's and its planned KafkaConsumers' construct defaults"
-      : "read from the app's templates";
   const breaks = first
     ? `${first.label} is reached first, at about ${multiple(first.reachedAt)} the baseline${rest.length > 0 ? `; then ${rest.map((r) => `${r.label} at ${multiple(r.reachedAt)}`).join(', ')}` : ''}`
     : 'no throughput limit is reached';
   return [
-    `MSK Serverless quotas (per cluster unless stated; ${MSK_SERVERLESS_QUOTAS_SOURCE}) against the Kafka log (${from}); the throughput rows are also in the table above:`,
+    `MSK Serverless quotas (per cluster unless stated; ${MSK_SERVERLESS_QUOTAS_SOURCE}) against the Kafka log (read from the app's templates); the throughput rows are also in the table above:`,
     '',
     markdownTable(['MSK Serverless quota', 'default', 'this app'], rows),
     '',

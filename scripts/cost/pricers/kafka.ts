@@ -1,8 +1,8 @@
-import type { KafkaMappingInfo, KafkaTopicInfo } from '../app-structure.js';
-import { HOURS_PER_MONTH, SECONDS_PER_MONTH } from '../billing.js';
+import type { KafkaMappingInfo, KafkaStructure, KafkaTopicInfo } from '../app-structure.js';
+import { batching, HOURS_PER_MONTH, SECONDS_PER_MONTH } from '../billing.js';
 import { BILLING, PRICES } from '../prices.js';
 import type { EventStoreTraffic } from './event-store.js';
-import { gb, type Ledger, sum } from './ledger.js';
+import { durationOf, type FunctionLoad, gb, type Ledger, sum } from './ledger.js';
 
 /** The Kafka log's month: what the outbox relay appends and its consumer groups read. */
 export interface KafkaTraffic {
@@ -47,6 +47,50 @@ export function eventPollerUnits(
   );
 }
 
+/** The topic the outbox relay appends to: the log's only one (the model prices no other). */
+function relayTopic(kafka: KafkaStructure): KafkaTopicInfo | undefined {
+  if (kafka.topics.length > 1)
+    throw new Error(
+      `the Kafka log has ${kafka.topics.length} topics (${kafka.topics.map((t) => t.name).join(', ')}); the model prices the relay's one.`,
+    );
+  return kafka.topics[0];
+}
+
+/** The mappings reading the relay's topic: one consumer group each. */
+const readersOf = (kafka: KafkaStructure, topic: KafkaTopicInfo | undefined) =>
+  kafka.mappings.filter((m) => m.topic === topic?.name);
+
+/**
+ * The consumer groups' functions: each group's MSK event source hands its function every
+ * record of the topic (every outbox entry, whatever its detail type), batched as its profile
+ * says: what arrives while the poller gathers (the batching window, or one fetch without one),
+ * at least one record and at most batchSize. Each invocation bills the function's time per
+ * invocation and per record, as a queue consumer's does.
+ */
+export function kafkaConsumerLoad(ledger: Ledger, store: EventStoreTraffic, load: FunctionLoad): void {
+  const { structure, a } = ledger;
+  if (!structure.kafka) return;
+  const topic = relayTopic(structure.kafka);
+  if (!topic) return;
+  const records = sum(Object.values(store.outbox));
+  for (const m of readersOf(structure.kafka, topic)) {
+    const d = durationOf(structure.functions, m.function, a);
+    const b = batching({
+      messages: records,
+      batchSize: m.batchSize,
+      windowSeconds: m.batchingWindowSeconds,
+      unbatchedGatherSeconds: a.unbatchedGatherSeconds,
+    });
+    load.use(
+      m.function,
+      b.invocations,
+      records,
+      d.perInvocationMs + d.perRecordMs * b.perInvocation,
+      store.outbox,
+    );
+  }
+}
+
 /**
  * MSK Serverless: cluster-hours and partition-hours whatever the traffic; the outbox relay's
  * appends (every integration event of the store's outboxes, one record each) as data in, each
@@ -57,11 +101,7 @@ export function priceKafka(ledger: Ledger, store: EventStoreTraffic): KafkaTraff
   const { structure, a } = ledger;
   const kafka = structure.kafka;
   if (!kafka) return undefined;
-  if (kafka.topics.length > 1)
-    throw new Error(
-      `the Kafka log has ${kafka.topics.length} topics (${kafka.topics.map((t) => t.name).join(', ')}); the model prices the relay's one.`,
-    );
-  const topic = kafka.topics[0];
+  const topic = relayTopic(kafka);
   const clusterHours = kafka.clusters.length * HOURS_PER_MONTH;
   ledger.add({
     service: 'MSK Serverless',
@@ -91,7 +131,7 @@ export function priceKafka(ledger: Ledger, store: EventStoreTraffic): KafkaTraff
       bytesIn += n * bytes;
     }
   }
-  const readers = kafka.mappings.filter((m) => m.topic === topic?.name);
+  const readers = readersOf(kafka, topic);
   const consumerGroups = new Set(readers.map((m) => m.consumerGroup)).size;
   const bytesOut = bytesIn * consumerGroups;
   ledger.add({

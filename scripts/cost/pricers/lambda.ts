@@ -2,7 +2,7 @@ import { lambdaCost, lambdaGbSeconds } from '../billing.js';
 import type { FunctionUsage } from '../model.js';
 import type { FunctionLoad, Ledger } from './ledger.js';
 
-/** Lambda: requests and GB-seconds per architecture, from the load the queues and the saga put on each function. */
+/** Lambda: requests and GB-seconds per architecture, from the load the queues, streams, log and saga put on each function. */
 export function priceLambda(ledger: Ledger, load: FunctionLoad): FunctionUsage[] {
   const { structure, options } = ledger;
   const functions: FunctionUsage[] = [];
@@ -23,6 +23,7 @@ export function priceLambda(ledger: Ledger, load: FunctionLoad): FunctionUsage[]
       memoryMb: fn.memoryMb,
       invocations: u.invocations,
       records: u.records,
+      ...(u.recordsByType ? { recordsByType: u.recordsByType } : {}),
       durationMs,
       gbSeconds,
       ...(mapping?.maxConcurrency !== undefined ? { maxConcurrency: mapping.maxConcurrency } : {}),

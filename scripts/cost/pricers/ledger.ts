@@ -21,20 +21,47 @@ export const gb = (bytes: number): number => bytes / 1024 ** 3;
 export const addTo = (map: Map<string, number>, key: string, n: number): Map<string, number> =>
   map.set(key, (map.get(key) ?? 0) + n);
 
-/** Invocations, records and billed ms per function, as the queues and the saga drive them. */
-export class FunctionLoad {
-  private readonly byName = new Map<string, { invocations: number; records: number; billedMs: number }>();
+/** What the month's traffic asks of one function. */
+export interface Load {
+  readonly invocations: number;
+  readonly records: number;
+  readonly billedMs: number;
+  /** Its records per detail type, where every source of them tells them apart (the Kafka log). */
+  readonly recordsByType?: Readonly<Record<string, number>>;
+}
 
-  use(name: string, invocations: number, records: number, msPerInvocation: number): void {
+/** Invocations, records and billed ms per function, as the queues, streams, log and saga drive them. */
+export class FunctionLoad {
+  private readonly byName = new Map<string, Load>();
+
+  use(
+    name: string,
+    invocations: number,
+    records: number,
+    msPerInvocation: number,
+    recordsByType?: Readonly<Record<string, number>>,
+  ): void {
     const u = this.get(name) ?? { invocations: 0, records: 0, billedMs: 0 };
+    // The types are known only while every source of records told them.
+    const told = (n: number, byType: unknown) => n === 0 || byType !== undefined;
+    let types: Record<string, number> | undefined;
+    if (
+      told(u.records, u.recordsByType) &&
+      told(records, recordsByType) &&
+      (u.recordsByType || recordsByType)
+    ) {
+      types = { ...u.recordsByType };
+      for (const [type, n] of Object.entries(recordsByType ?? {})) types[type] = (types[type] ?? 0) + n;
+    }
     this.byName.set(name, {
       invocations: u.invocations + invocations,
       records: u.records + records,
       billedMs: u.billedMs + invocations * msPerInvocation,
+      ...(types ? { recordsByType: types } : {}),
     });
   }
 
-  get(name: string): { invocations: number; records: number; billedMs: number } | undefined {
+  get(name: string): Load | undefined {
     return this.byName.get(name);
   }
 }

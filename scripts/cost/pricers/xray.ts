@@ -4,15 +4,19 @@ import { PRICES } from '../prices.js';
 import { type Ledger, sum } from './ledger.js';
 
 /**
- * X-Ray: each queue-triggered invocation and each execution starts a trace; the default
- * rule's reservoir is shared by the whole account.
+ * X-Ray: each invocation by an event source (a queue, a stream, the Kafka log) and each
+ * execution starts a trace; the default rule's reservoir is shared by the whole account.
  */
 export function priceXray(ledger: Ledger, functions: readonly FunctionUsage[], executions: number): void {
   const { structure, a } = ledger;
   const roots =
     sum(
       functions
-        .filter((f) => structure.mappings.some((m) => m.function === f.name))
+        .filter(
+          (f) =>
+            structure.mappings.some((m) => m.function === f.name) ||
+            (structure.kafka?.mappings ?? []).some((m) => m.function === f.name),
+        )
         .map((f) => f.invocations),
     ) + executions;
   const traces =
