@@ -86,7 +86,7 @@ export interface Assumptions {
   readonly hottestSkuShare: number;
   /** Bytes one record of the Kafka log takes, per detail type: key, value, headers and framing. */
   readonly kafkaRecordBytes: Readonly<Record<string, number>>;
-  /** Bytes the interface endpoints process per byte the Kafka log's consumers read. */
+  /** Bytes the interface endpoints process per byte an on-demand MSK event source reads. */
   readonly endpointBytesPerKafkaByteRead: number;
 }
 
@@ -292,7 +292,7 @@ export const WHY: Record<Exclude<keyof Assumptions, 'durationsSource'>, string> 
   kafkaRecordBytes:
     "measured on contracts/samples.ts' events (a status change: the mean over the catalog's statuses): the orderId key, the event's JSON value, its detail type and eventId as headers, and Kafka's framing with a batch header per record; what MSK Serverless bills in, and out once per consumer group",
   endpointBytesPerKafkaByteRead:
-    "upper bound: every record the consumers read passes an interface endpoint once, base64 in the function's event (about 4/3); AWS says a provisioned-mode Kafka event source needs no endpoints, so it may be ~0",
+    "an on-demand MSK event source invokes its function through the cluster's VPC: each record its group reads passes an endpoint once, base64 in the event (about 4/3). A provisioned-mode one needs no endpoints (AWS: Lambda handles that connection), so its reads count 0",
 };
 
 /**

@@ -138,7 +138,7 @@ export function costReport(
   priceKms(ledger, topics.kmsRequests);
   priceXray(ledger, functions, saga.executions);
   const kafka = priceKafka(ledger, eventStore);
-  priceVpcEndpoints(ledger, kafka?.bytesOut ?? 0);
+  priceVpcEndpoints(ledger, eventStore, kafka);
 
   return {
     orders,

@@ -296,17 +296,33 @@ describe('MSK Serverless line items', () => {
     expect(line(grouped, 'Lambda (event pollers)', 'provisioned').units).toBe(730);
   });
 
-  it("bills each interface endpoint per AZ-hour (KafkaLog's 4 and the relay's 3, x 3 AZs x 730 h) and the GB it processes", () => {
+  it("bills each interface endpoint per AZ-hour (KafkaLog's 4 and the relay's 3, x 3 AZs x 730 h)", () => {
     const report = costReport(app, MILLION, DEFAULT_ASSUMPTIONS);
     const hours = line(report, 'VPC endpoints', 'interface endpoint-hours');
     expect(hours.units).toBe(7 * 3 * 730);
     expect(hours.usd).toBeCloseTo(7 * 3 * 730 * PRICES.privateLinkEndpointHour.usd, 6);
     expect(hours.fixed).toBe(true);
-    const processed = line(report, 'VPC endpoints', 'data processed');
-    expect(processed.units).toBeCloseTo(
-      msk(report, 'data out').units * DEFAULT_ASSUMPTIONS.endpointBytesPerKafkaByteRead,
+  });
+
+  it("bills the GB the endpoints process: the relay's publishes through EventBridge and SNS, and no reads of a provisioned-mode event source", () => {
+    const report = costReport(app, MILLION, DEFAULT_ASSUMPTIONS);
+    // Every outbox entry is published once, to the bus or to the status stream.
+    const published = recordsOf(report) * DEFAULT_ASSUMPTIONS.eventBytes;
+    expect(line(report, 'VPC endpoints', 'data processed').units).toBeCloseTo(gb(published), 9);
+    // AND an on-demand event source's invokes pass the cluster's VPC: each group's reads count too
+    const onDemand: AppStructure = {
+      ...app,
+      kafka: {
+        ...(app.kafka ?? { clusters: [], topics: [], mappings: [] }),
+        mappings: (app.kafka?.mappings ?? []).map((m) => ({ ...m, pollers: undefined })),
+      },
+    };
+    const invoked = costReport(onDemand, MILLION, DEFAULT_ASSUMPTIONS);
+    expect(line(invoked, 'VPC endpoints', 'data processed').units).toBeCloseTo(
+      gb(published + 2 * (invoked.kafka?.bytesIn ?? 0) * DEFAULT_ASSUMPTIONS.endpointBytesPerKafkaByteRead),
       9,
     );
+    expect(serviceUsd(invoked, 'Lambda (event pollers)')).toBe(0);
   });
 
   it('adds nothing for Kafka to the app without its log, and keeps the services its consumers do not use as they were', () => {

@@ -2,6 +2,7 @@ import type { KafkaMappingInfo, KafkaStructure, KafkaTopicInfo } from '../app-st
 import { batching, HOURS_PER_MONTH, SECONDS_PER_MONTH } from '../billing.js';
 import { BILLING, PRICES } from '../prices.js';
 import type { EventStoreTraffic } from './event-store.js';
+import { BUS_EVENTS } from './eventbridge.js';
 import { durationOf, type FunctionLoad, gb, type Ledger, sum } from './ledger.js';
 
 /** The Kafka log's month: what the outbox relay appends and its consumer groups read. */
@@ -185,10 +186,19 @@ export function priceKafka(ledger: Ledger, store: EventStoreTraffic): KafkaTraff
 
 /**
  * Interface VPC endpoints: an hourly fee per endpoint per Availability Zone, and the GB they
- * process, here what the Kafka log's consumers read (endpointBytesPerKafkaByteRead).
+ * process. Those are what the log's VPC clients call AWS with: the outbox relay's publishes, to
+ * the bus through an EventBridge endpoint and to the status stream through an SNS one; and what
+ * an on-demand MSK event source invokes its function with, as its invoke goes through the
+ * cluster's VPC (endpointBytesPerKafkaByteRead). A provisioned-mode event source invokes
+ * outside it, so its reads pass no endpoint (with-msk-cluster-network.html).
  */
-export function priceVpcEndpoints(ledger: Ledger, kafkaBytesRead: number): void {
-  const endpoints = ledger.structure.vpcEndpoints ?? [];
+export function priceVpcEndpoints(
+  ledger: Ledger,
+  store: EventStoreTraffic,
+  kafka: KafkaTraffic | undefined,
+): void {
+  const { structure, a } = ledger;
+  const endpoints = structure.vpcEndpoints ?? [];
   if (endpoints.length === 0) return;
   const zoneHours = sum(endpoints.map((e) => e.zones)) * HOURS_PER_MONTH;
   const services = endpoints.map((e) => `${e.service} x${e.zones} AZs`).join(', ');
@@ -200,10 +210,23 @@ export function priceVpcEndpoints(ledger: Ledger, kafkaBytesRead: number): void 
     usd: zoneHours * PRICES.privateLinkEndpointHour.usd,
     fixed: true,
   });
-  const processed = gb(kafkaBytesRead * ledger.a.endpointBytesPerKafkaByteRead);
+  const through = new Set(endpoints.map((e) => e.service));
+  const onBus = (type: string) => (BUS_EVENTS as readonly string[]).includes(type);
+  const published = sum(
+    Object.entries(store.outbox)
+      .filter(([type]) => through.has(onBus(type) ? 'events' : 'sns'))
+      .map(([, n]) => n * a.eventBytes),
+  );
+  const onDemandGroups = new Set(
+    (structure.kafka?.mappings ?? [])
+      .filter((m) => !m.pollers && m.topic === kafka?.topic?.name)
+      .map((m) => m.consumerGroup),
+  ).size;
+  const invoked = (kafka?.bytesIn ?? 0) * onDemandGroups * a.endpointBytesPerKafkaByteRead;
+  const processed = gb(published + invoked);
   ledger.add({
     service: 'VPC endpoints',
-    item: 'data processed (records the Kafka consumers read, upper bound)',
+    item: `data processed (the outbox relay's publishes; ${onDemandGroups} on-demand MSK event sources' invokes)`,
     units: processed,
     unit: 'GB',
     usd: processed * PRICES.privateLinkDataProcessed.usd,
