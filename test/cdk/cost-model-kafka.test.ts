@@ -110,10 +110,8 @@ describe("the cost model reads the app's order log from its templates", () => {
     expect(app.mappings.filter((m) => m.function.startsWith('OrderLog/'))).toEqual([]);
   });
 
-  it("finds KafkaLog's four interface endpoints and the relay's three, one network interface in each of 3 AZs, and not the S3 gateway", () => {
+  it("finds KafkaLog's two interface endpoints and the relay's three, one network interface in each of 3 AZs, and not the S3 gateway", () => {
     expect(app.vpcEndpoints?.map((e) => [e.name, e.service, e.zones])).toEqual([
-      ['OrderLog/OrderLog/LambdaEndpoint', 'lambda', 3],
-      ['OrderLog/OrderLog/StsEndpoint', 'sts', 3],
       ['OrderLog/OrderLog/SqsEndpoint', 'sqs', 3],
       ['OrderLog/OrderLog/KafkaEndpoint', 'kafka', 3],
       ['OrderLog/OrderLog/EventBridgeEndpoint', 'events', 3],
@@ -296,11 +294,11 @@ describe('MSK Serverless line items', () => {
     expect(line(grouped, 'Lambda (event pollers)', 'provisioned').units).toBe(730);
   });
 
-  it("bills each interface endpoint per AZ-hour (KafkaLog's 4 and the relay's 3, x 3 AZs x 730 h)", () => {
+  it("bills each interface endpoint per AZ-hour (KafkaLog's 2 and the relay's 3, x 3 AZs x 730 h)", () => {
     const report = costReport(app, MILLION, DEFAULT_ASSUMPTIONS);
     const hours = line(report, 'VPC endpoints', 'interface endpoint-hours');
-    expect(hours.units).toBe(7 * 3 * 730);
-    expect(hours.usd).toBeCloseTo(7 * 3 * 730 * PRICES.privateLinkEndpointHour.usd, 6);
+    expect(hours.units).toBe(5 * 3 * 730);
+    expect(hours.usd).toBeCloseTo(5 * 3 * 730 * PRICES.privateLinkEndpointHour.usd, 6);
     expect(hours.fixed).toBe(true);
   });
 

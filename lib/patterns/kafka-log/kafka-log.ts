@@ -47,8 +47,8 @@ export interface KafkaLogProps {
   /**
    * The VPC the cluster's client endpoints go in. Give one to share it with your functions.
    * @default a new VPC: one isolated subnet in each of 3 AZs, no NAT gateway, the interface
-   * endpoints the MSK event source and clients need (Lambda, STS, SQS, MSK), an S3 gateway
-   * endpoint, and flow logs of rejected traffic
+   * endpoints the MSK event source and clients need (SQS, MSK), an S3 gateway endpoint, and
+   * flow logs of rejected traffic
    */
   readonly vpc?: ec2.IVpc;
   /**
@@ -57,9 +57,11 @@ export interface KafkaLogProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Add the interface endpoints (Lambda, STS, SQS, MSK) and the S3 gateway endpoint that the
-   * MSK event source, the topic provisioner and producers in the VPC need without a NAT gateway. Turn it off for a VPC
-   * that reaches AWS through NAT or already has them.
+   * Add the interface endpoints (SQS, MSK) and the S3 gateway endpoint that the MSK event
+   * source, the topic provisioner and producers in the VPC need without a NAT gateway. Turn it
+   * off for a VPC that reaches AWS through NAT or already has them. A KafkaConsumer's event
+   * source runs in provisioned mode, for which Lambda makes its own connections to Lambda and
+   * STS; one in on-demand mode would also need those two (`addClientEndpoints`).
    * @default true when this construct creates the VPC, false for a given one
    * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html
    */
@@ -207,11 +209,11 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
     // The MSK event source polls from ENIs with the cluster's own security group.
     this.clusterSecurityGroup.addIngressRule(this.clusterSecurityGroup, iamPort, 'MSK event source pollers');
     this.clusterSecurityGroup.addEgressRule(this.clusterSecurityGroup, iamPort, 'MSK event source pollers');
-    // The pollers call Lambda, STS and the on-failure destination over HTTPS: the endpoints, or NAT.
+    // The pollers send to the on-failure destination over HTTPS: its endpoint, or NAT.
     this.clusterSecurityGroup.addEgressRule(
       endpoints ? this.addEndpoints(subnets) : ec2.Peer.anyIpv4(),
       ec2.Port.tcp(443),
-      'MSK event source pollers to Lambda, STS and SQS',
+      'MSK event source pollers to the on-failure destination (SQS)',
     );
 
     this.cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
@@ -423,13 +425,14 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
   }
 
   /**
-   * Without NAT, the MSK event source's pollers reach Lambda and STS, and the on-failure
-   * destination (SQS here), only through interface endpoints in the cluster's VPC; clients in
-   * the VPC find the brokers through the MSK API (GetBootstrapBrokers: the serverless bootstrap
-   * address is no CloudFormation attribute), and the topic provisioner answers CloudFormation
-   * through S3.
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html#msk-vpc-privatelink
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html
+   * Without NAT, the MSK event source's pollers reach the on-failure destination (SQS here)
+   * only through an interface endpoint in the cluster's VPC (in provisioned mode Lambda makes
+   * its own connections to Lambda and STS: PrivateLink endpoints for those are for on-demand
+   * mode only); the topic provisioner finds the brokers through the MSK API
+   * (GetBootstrapBrokers: the serverless bootstrap address is no CloudFormation attribute) and
+   * answers CloudFormation through S3.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html
    */
   private addEndpoints(subnets: ec2.SelectedSubnets): ec2.SecurityGroup {
     // One security group for the endpoints, open to the pollers and the clients only.
@@ -441,10 +444,8 @@ export class KafkaLog extends Construct implements ConsumableKafkaLog {
     for (const peer of [this.clusterSecurityGroup, this.clientSecurityGroup])
       securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS to AWS services');
     const services: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
-      LambdaEndpoint: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
-      StsEndpoint: ec2.InterfaceVpcEndpointAwsService.STS,
       SqsEndpoint: ec2.InterfaceVpcEndpointAwsService.SQS,
-      // Clients in the VPC (the provisioner, producers) ask the MSK API for the bootstrap brokers.
+      // The topic provisioner asks the MSK API for the bootstrap brokers.
       KafkaEndpoint: ec2.InterfaceVpcEndpointAwsService.KAFKA,
     };
     this.endpointSecurityGroup = securityGroup;
