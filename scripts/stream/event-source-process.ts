@@ -53,8 +53,10 @@ export function portOpen(hostPort: string, timeoutMs = 1000): Promise<boolean> {
 }
 
 /** Fails with what to do when the local broker the emulator build points at is not up. */
-export async function requireLocalBroker(needs: string): Promise<void> {
-  const broker = LOCAL_KAFKA_BROKERS.split(',')[0] ?? LOCAL_KAFKA_BROKERS;
+export async function requireLocalBroker(
+  needs: string,
+  broker = LOCAL_KAFKA_BROKERS.split(',')[0] ?? LOCAL_KAFKA_BROKERS,
+): Promise<void> {
   if (await portOpen(broker)) return;
   throw new Error(
     `${needs} needs the local Kafka broker on ${broker}, and nothing answers there. ` +
