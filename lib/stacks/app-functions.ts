@@ -26,6 +26,9 @@ export const LAMBDA_ESBUILD_ARGS = {
   // installed) even when records are JSON, as this app's are: stand-ins that say so if used.
   '--alias:avro-js': './lambdas/shared/absent-deserialisers.ts',
   '--alias:protobufjs': './lambdas/shared/absent-deserialisers.ts',
+  // The MSK IAM signer's profile, role and caller-identity variants, which no function uses.
+  '--alias:@aws-sdk/credential-providers': './lambdas/shared/msk-signer-unused.ts',
+  '--alias:@aws-sdk/client-sts': './lambdas/shared/msk-signer-unused.ts',
 } as const;
 
 /**

@@ -8,6 +8,9 @@ import { deliverBatch, type PollerPorts, type PollerSettings } from './msk-polle
  * function succeeded or the record went to the on-failure destination, so a bridge stopped at
  * any moment resumes where the group's commits say.
  */
+/** How long a fetch without a batching window waits on an idle partition. */
+const IDLE_FETCH_MS = 500;
+
 /** About the size of one order-log record on the wire, to turn a batch size into fetch bytes. */
 const APPROX_RECORD_BYTES = 500;
 
@@ -34,8 +37,10 @@ export async function startBridge(kafka: Kafka, options: BridgeOptions): Promise
   const consumer = kafka.consumer({
     groupId: options.groupId,
     // The batching window: the broker holds a fetch until about a full batch of bytes is there
-    // or the window has passed (records here are a few hundred bytes each).
-    maxWaitTimeInMs: Math.max(10, options.windowMs),
+    // or the window has passed (records here are a few hundred bytes each). Without a window a
+    // fetch returns as soon as one record is there; an idle partition is asked again every
+    // IDLE_FETCH_MS, not in a busy loop that would take the machine's cores from the functions.
+    maxWaitTimeInMs: options.windowMs > 0 ? options.windowMs : IDLE_FETCH_MS,
     minBytes: options.windowMs > 0 ? options.batchSize * APPROX_RECORD_BYTES : 1,
     // A batch with its retries can outlast a short session; heartbeats go out between invocations.
     sessionTimeout: 30_000,
