@@ -128,12 +128,19 @@ async function main(): Promise<void> {
   if (!(await vitest(['unit', 'cdk'], tally))) problems.push('unit/CDK tests');
 
   if (integration) {
-    await kafkaTests(tally, problems);
     const emulator = await ensureEmulator();
     let broker: Awaited<ReturnType<typeof ensureKafka>> | undefined;
     try {
+      // The app's broker first: the Kafka tests reuse it (their own topics; the in-sync-replica
+      // cluster has its own ports) and leave it running for the deploy, which runs meanwhile.
       broker = await ensureKafka({ brokers: 1 });
-      await deployToEmulator(emulator.endpoint);
+      const deployed = deployToEmulator(emulator.endpoint).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await kafkaTests(tally, problems);
+      const deployError = await deployed;
+      if (deployError) throw deployError;
       const source = await ensureEventSource(emulatorEnv(emulator.endpoint));
       progress.ok(`Local MSK event source running (PID ${source.pid})`);
       progress.step('Integration tests against the emulator');
