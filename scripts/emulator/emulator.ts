@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { LOCAL_DIR, ROOT } from '../shared/paths.js';
+import { isAlive, recordedPid, runsCommand } from '../shared/process.js';
 import { progress } from '../shared/progress.js';
 import { run } from '../shared/run.js';
 
@@ -93,26 +94,10 @@ export async function probe(endpoint: string): Promise<Probe> {
   }
 }
 
-function recordedPid(): number | undefined {
-  if (!existsSync(PID_FILE)) return undefined;
-  const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
+const recordedEmulatorPid = () => recordedPid(PID_FILE);
 
 /** Is this PID alive and an emulator process we started (not a recycled PID)? */
-function isOurEmulator(pid: number): boolean {
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(EMULATOR_PACKAGE);
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true; // No /proc (macOS): trust the PID file.
-    } catch {
-      return false;
-    }
-  }
-}
+const isOurEmulator = (pid: number): boolean => runsCommand(pid, EMULATOR_PACKAGE);
 
 function findPython(needs: string, otherwise?: string): string {
   for (const candidate of ['python3', 'python']) {
@@ -197,15 +182,6 @@ async function waitForHealth(endpoint: string, pid: number, timeoutMs: number): 
   );
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function logTail(): string {
   return existsSync(EMULATOR_LOG)
     ? readFileSync(EMULATOR_LOG, 'utf8').trim().split('\n').slice(-20).join('\n')
@@ -235,7 +211,7 @@ export async function ensureEmulator(): Promise<EmulatorHandle> {
   }
 
   const existing = await probe(DEFAULT_ENDPOINT);
-  const pid = recordedPid();
+  const pid = recordedEmulatorPid();
   if (existing.kind === 'emulator') {
     const ours = pid !== undefined && isOurEmulator(pid);
     progress.ok(
@@ -279,7 +255,7 @@ export async function ensureEmulator(): Promise<EmulatorHandle> {
 
 /** Stop the emulator this project started, by the PID it recorded; anything else is left alone. */
 export async function stopEmulator(): Promise<'stopped' | 'not-running'> {
-  const pid = recordedPid();
+  const pid = recordedEmulatorPid();
   if (pid === undefined || !isOurEmulator(pid)) {
     rmSync(PID_FILE, { force: true });
     return 'not-running';

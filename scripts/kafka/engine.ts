@@ -16,10 +16,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { LOCAL_DIR, ROOT } from '../shared/paths.js';
+import { portOpen as portOpenAt, recordedPid, runsCommand } from '../shared/process.js';
 import { progress } from '../shared/progress.js';
 import { run } from '../shared/run.js';
 import {
@@ -131,52 +131,16 @@ export async function ensureKafkaJars(): Promise<void> {
   progress.ok(`Kafka jars fetched in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function recordedPid(node: KafkaNode): number | undefined {
-  const file = nodePidFile(node);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** Is this PID alive and this node's broker (not a recycled PID, not another checkout's)? */
-const isAlive = (pid: number): boolean => {
-  try {
-    return process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-};
-
-function isOurNode(pid: number, node: KafkaNode): boolean {
-  if (!existsSync('/proc')) return isAlive(pid); // No /proc (macOS): trust the PID file.
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    // A zombie (killed, not yet reaped by its parent) still has a cmdline but is not running.
-    const state = /\) (\S) /.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
-    return state !== 'Z' && cmdline.includes('kafka.Kafka') && cmdline.includes(nodeProps(node));
-  } catch {
-    return false;
-  }
-}
+/** Is this PID this node's broker (not a recycled PID, not another checkout's)? */
+const isOurNode = (pid: number, node: KafkaNode): boolean => runsCommand(pid, 'kafka.Kafka', nodeProps(node));
 
 /** The PID of a node this project started and that still runs. */
 export function runningPid(node: KafkaNode): number | undefined {
-  const pid = recordedPid(node);
+  const pid = recordedPid(nodePidFile(node));
   return pid !== undefined && isOurNode(pid, node) ? pid : undefined;
 }
 
-function portOpen(port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: KAFKA_HOST, port, timeout: timeoutMs });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
+const portOpen = (port: number) => portOpenAt(KAFKA_HOST, port);
 
 function logTail(node: KafkaNode, lines = 15): string {
   const file = nodeLog(node);

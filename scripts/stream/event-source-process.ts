@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import * as path from 'node:path';
 import { LOCAL_KAFKA_BROKERS } from '../../lib/emulator/emulator-compatibility.js';
 import { LOCAL_DIR, ROOT } from '../shared/paths.js';
+import { isAlive, portOpen, recordedPid, runsCommand } from '../shared/process.js';
 
 /**
  * The local MSK event source as a background process, like the emulator and the broker:
@@ -16,40 +16,10 @@ export const EVENT_SOURCE_LOG = path.join(LOCAL_DIR, 'msk-event-source.log');
 export const READY_LINE = 'local MSK event source ready';
 const ENTRY = path.join(ROOT, 'scripts', 'stream', 'event-source-main.ts');
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The recorded PID, if it is alive and this script (not a recycled PID). */
 export function eventSourcePid(): number | undefined {
-  if (!existsSync(EVENT_SOURCE_PID_FILE)) return undefined;
-  const pid = Number(readFileSync(EVENT_SOURCE_PID_FILE, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('event-source-main') ? pid : undefined;
-  } catch {
-    return pid; // No /proc (macOS): trust the PID file.
-  }
-}
-
-/** Resolves whether host:port accepts a connection within the timeout. */
-export function portOpen(hostPort: string, timeoutMs = 1000): Promise<boolean> {
-  const [host, port] = hostPort.split(':');
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port: Number(port) });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  const pid = recordedPid(EVENT_SOURCE_PID_FILE);
+  return pid !== undefined && runsCommand(pid, 'event-source-main') ? pid : undefined;
 }
 
 /** Fails with what to do when the local broker the emulator build points at is not up. */
@@ -57,7 +27,8 @@ export async function requireLocalBroker(
   needs: string,
   broker = LOCAL_KAFKA_BROKERS.split(',')[0] ?? LOCAL_KAFKA_BROKERS,
 ): Promise<void> {
-  if (await portOpen(broker)) return;
+  const [host = '', port] = broker.split(':');
+  if (await portOpen(host, Number(port))) return;
   throw new Error(
     `${needs} needs the local Kafka broker on ${broker}, and nothing answers there. ` +
       'Start it with `npm run kafka -- start` (npm run local and npm test start it themselves).',

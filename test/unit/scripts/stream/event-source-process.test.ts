@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { portOpen, requireLocalBroker } from '../../../../scripts/stream/event-source-process.js';
+import { portOpen } from '../../../../scripts/shared/process.js';
+import { requireLocalBroker } from '../../../../scripts/stream/event-source-process.js';
 
 /** A port on 127.0.0.1 that nothing listens on: bound once, then released. */
 async function closedPort(): Promise<number> {
@@ -33,7 +34,7 @@ describe('the local broker check before a deploy', () => {
     await new Promise<void>((resolve) => listening?.listen(0, '127.0.0.1', resolve));
     const { port } = listening.address() as { port: number };
     // WHEN / THEN
-    expect(await portOpen(`127.0.0.1:${port}`)).toBe(true);
+    expect(await portOpen('127.0.0.1', port)).toBe(true);
     await expect(requireLocalBroker('Deploying the app', `127.0.0.1:${port}`)).resolves.toBeUndefined();
   });
 });
