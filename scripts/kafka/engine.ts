@@ -67,12 +67,19 @@ export interface NodeStatus {
   readonly portOpen: boolean;
 }
 
-/** A kafkajs client for the layout, quiet: the scripts report what matters themselves. */
-export function kafkaClient(layout: ClusterLayout, clientId = 'local-tools'): Kafka {
+/**
+ * A kafkajs client for the layout, quiet unless asked (the scripts report what matters
+ * themselves; a background process may want kafkajs' errors in its log).
+ */
+export function kafkaClient(
+  layout: ClusterLayout,
+  clientId = 'local-tools',
+  level = logLevel.NOTHING,
+): Kafka {
   return new Kafka({
     clientId,
     brokers: bootstrapServers(layout),
-    logLevel: logLevel.NOTHING,
+    logLevel: level,
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },

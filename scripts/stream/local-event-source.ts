@@ -1,9 +1,11 @@
 import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Kafka, logLevel } from 'kafkajs';
-import { EMULATOR_BRIDGE_METADATA, LOCAL_KAFKA_BROKERS } from '../../lib/emulator/emulator-compatibility.js';
+import { logLevel } from 'kafkajs';
+import { EMULATOR_BRIDGE_METADATA } from '../../lib/emulator/emulator-compatibility.js';
 import { ACCOUNT, clientConfig, REGION } from '../emulator/emulator.js';
+import { bootstrapServers, clusterLayout } from '../kafka/config.js';
+import { kafkaClient } from '../kafka/engine.js';
 import { readTemplates, type StackTemplate } from '../shared/cdk-out.js';
 import { type RunningBridge, startBridge } from './msk-bridge.js';
 import type { InvokeResult } from './msk-poller.js';
@@ -164,8 +166,9 @@ export async function startLocalEventSource(
   const mappings = await localMappings(env);
   const lambda = new LambdaClient(clientConfig(env));
   const sqs = new SQSClient(clientConfig(env));
-  const brokers = LOCAL_KAFKA_BROKERS.split(',');
-  const kafka = new Kafka({ clientId: 'local-msk-event-source', brokers, logLevel: logLevel.ERROR });
+  const layout = clusterLayout(1);
+  const brokers = bootstrapServers(layout);
+  const kafka = kafkaClient(layout, 'local-msk-event-source', logLevel.ERROR);
   const running: RunningBridge[] = [];
   for (const m of mappings) {
     running.push(

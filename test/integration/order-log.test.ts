@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_LOG_TOPIC } from '../../contracts/domain/order-log.js';
 import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
 import { orderStatusChanged, placeOrder } from '../../contracts/samples.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
-import { LOCAL_KAFKA_BROKERS } from '../../lib/emulator/emulator-compatibility.js';
 import { ORDER_LOG_GROUPS } from '../../lib/stacks/order-log-stack.js';
 import { emulatorEnv } from '../../scripts/emulator/emulator.js';
+import { clusterLayout } from '../../scripts/kafka/config.js';
+import { kafkaClient } from '../../scripts/kafka/engine.js';
 import { ensureEventSource, stopEventSource } from '../../scripts/stream/event-source-process.js';
 import { groupLag, totalLag } from '../../scripts/stream/lag.js';
 import { replayGroup } from '../../scripts/stream/replay.js';
 import { connect, waitFor } from './support.js';
 
 const app = connect();
-const kafka = new Kafka({
-  clientId: 'order-log-test',
-  brokers: LOCAL_KAFKA_BROKERS.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = kafkaClient(clusterLayout(1), 'order-log-test');
 const admin = kafka.admin();
 const producer = kafka.producer();
 

@@ -1,9 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { ORDER_LOG_TOPIC } from '../../../contracts/domain/order-log.js';
 import { placeOrder } from '../../../contracts/samples.js';
-import { LOCAL_KAFKA_BROKERS } from '../../../lib/emulator/emulator-compatibility.js';
 import { ORDER_LOG_GROUPS } from '../../../lib/stacks/order-log-stack.js';
 import { emulatorEnv } from '../../emulator/emulator.js';
+import { clusterLayout } from '../../kafka/config.js';
+import { kafkaClient } from '../../kafka/engine.js';
 import type { AppClient } from '../../shared/app-client.js';
 import { progress } from '../../shared/progress.js';
 import { waitFor } from '../../shared/wait.js';
@@ -32,12 +32,7 @@ function printPartitions(partitions: readonly PartitionLag[]): void {
  * audit group that the idempotent consumer absorbs.
  */
 export async function orderLogScene(app: AppClient, demo: DemoRun): Promise<void> {
-  const kafka = new Kafka({
-    clientId: 'demo',
-    brokers: LOCAL_KAFKA_BROKERS.split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
+  const admin = kafkaClient(clusterLayout(1), 'demo').admin();
   await admin.connect();
   try {
     const orders = ['5001', '5002', '5003'].map((n, i) =>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_KAFKA_BROKERS } from '../../../../lib/emulator/emulator-compatibility.js';
 import {
   bootstrapServers,
   clusterIdFrom,
@@ -149,5 +150,13 @@ describe('pinned jars', () => {
     // The binding only works with the API of its own line (Kafka brings slf4j-api 1.7).
     expect(version('slf4j-api')).toBe(SLF4J_VERSION);
     expect(version('maven-dependency-plugin')).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('the broker the emulator build points at', () => {
+  it('is the one-broker layout that npm run kafka, npm run local and npm test start', () => {
+    // GIVEN the address the EmulatorCompatibility aspect gives Kafka clients
+    // WHEN compared with the local broker's bootstrap servers THEN they are one and the same
+    expect(LOCAL_KAFKA_BROKERS).toBe(bootstrapServers(clusterLayout(1)).join(','));
   });
 });
