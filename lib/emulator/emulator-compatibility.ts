@@ -40,9 +40,10 @@ export const UNSUPPORTED_ON_EMULATOR: ReadonlySet<string> = new Set([
  * The Kafka log: the MSK cluster becomes a stand-in for the local broker (`Ref` of a stand-in
  * still resolves, so grants naming the cluster's ARN deploy unchanged), and so does each MSK
  * event source mapping, whose definition (in metadata) the local event source
- * (scripts/stream/bridge-main.ts) runs. Functions that reach the log, the topic provisioner
- * among them, get the local broker's address and no authentication, and the topic one replica
- * per partition: the provisioner creates it on the local broker as it does on MSK.
+ * (`npm run stream:events`, scripts/stream/local-event-source.ts) runs. Functions that reach
+ * the log, the topic provisioner among them, get the local broker's address and no
+ * authentication, and the topic one replica per partition: the provisioner creates it on the
+ * local broker as it does on MSK.
  *
  * bin/app.ts applies this only with `--context target=emulator`, which only the local deploy
  * script passes: `cdk deploy` to AWS synthesizes the real resources.
