@@ -109,7 +109,10 @@ describe('the order fulfilment saga', () => {
     await app.publisher.publish([order]);
     const end = await app.sagaEnd(order.data.orderId);
     await analyticsOutcome(order.data.orderId);
-    await settled(app);
+    // Duplicates taken by two concurrent batches meet an in-progress idempotency record: the
+    // later one is retried after the intake queue's visibility timeout (90 s), so the queues
+    // drain only after that. Waiting less made the test fail on timing, not on behaviour.
+    await settled(app, { timeoutMs: 150_000 });
 
     expect(end.status).toBe('SUCCEEDED');
     expect(await app.stock(sku)).toEqual({ available: 6, reserved: 3 });
