@@ -13,7 +13,7 @@ import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { withCorrelation } from './log-context.js';
 import { logger, metrics } from './powertools.js';
-import { IDEMPOTENCY_KEY_PATH } from './sqs-consumer.js';
+import { idempotencyKeyOf } from './sqs-consumer.js';
 import { describeIssues } from './zod-issues.js';
 
 /** Where a Kafka record is in its log: what a redrive needs to read it again. */
@@ -107,7 +107,7 @@ export function createKafkaConsumer<TSchema extends z.ZodMiniType, TResult>(
   const failures = options.failures ?? new SqsKafkaFailureSink(requireEnv('FAILURE_QUEUE_URL'));
   const { run, config } = idempotent(
     (event: z.infer<TSchema>, position: RecordPosition) => options.handle(event, position),
-    IDEMPOTENCY_KEY_PATH,
+    idempotencyKeyOf,
     options.persistenceStore,
   );
 
@@ -148,6 +148,12 @@ export function createKafkaConsumer<TSchema extends z.ZodMiniType, TResult>(
                 context.getRemainingTimeInMillis(),
               );
               await run(parsed.event, position);
+              // One line per record: where it sits in the log and which group read it (for trace).
+              logger.info('Record handled', {
+                ...position,
+                appendedAt: new Date(position.timestamp).toISOString(),
+                group: process.env.KAFKA_CONSUMER_GROUP,
+              });
               metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
             } catch (error) {
               if (error instanceof PoisonMessageError) return reject(record, position, error.reason);

@@ -16,8 +16,9 @@ import { withCorrelation } from './log-context.js';
 import { logger, metrics } from './powertools.js';
 import { describeIssues } from './zod-issues.js';
 
-/** Where every event keeps the key consumers de-duplicate on (see events/envelope.ts). */
-export const IDEMPOTENCY_KEY_PATH = 'detail.metadata.idempotencyKey';
+/** The key every event's consumers de-duplicate on (see events/envelope.ts). */
+export const idempotencyKeyOf = (event: { detail: { metadata: { idempotencyKey: string } } }) =>
+  event.detail.metadata.idempotencyKey;
 
 export interface SqsConsumerOptions<TSchema extends z.ZodMiniType, TResult> {
   /** The body's schema; a record that fails it is dead-lettered with the reason. */
@@ -68,6 +69,24 @@ export function parseBody<TSchema extends z.ZodMiniType>(
   return { ok: false, reason: `schema validation failed: ${describeIssues(result.error, 'body')}` };
 }
 
+/**
+ * Where and when a record was delivered, on its one outcome line (handled, failed or rejected):
+ * what `npm run trace` needs to show the queue wait, the attempt and the time spent on it.
+ */
+export function deliveryFields(record: SQSRecord, startedAt: number, body?: unknown) {
+  const event = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const sent = Number(record.attributes.SentTimestamp);
+  return {
+    messageId: record.messageId,
+    queue: record.eventSourceARN.split(':').at(-1),
+    receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),
+    ...(typeof event['detail-type'] === 'string' ? { detailType: event['detail-type'] } : {}),
+    ...(typeof event.time === 'string' ? { busTime: event.time } : {}),
+    durationMs: Date.now() - startedAt,
+  };
+}
+
 /** Time a record needs left to be started (a few DynamoDB round trips, with room). */
 export const START_MARGIN_MS = 1000;
 
@@ -85,15 +104,17 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
   const { run: handleOnce, config } =
     options.idempotency === false
       ? { run: options.handle, config: undefined }
-      : idempotent(options.handle, IDEMPOTENCY_KEY_PATH, options.persistenceStore);
+      : idempotent(options.handle, idempotencyKeyOf, options.persistenceStore);
 
   let remainingMs = () => 0;
   const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const startedAt = Date.now();
     const parsed = parseBody(options.schema, record.body);
     if (!parsed.ok) {
-      await reject(record, parsed.reason);
+      await reject(record, parsed.reason, deliveryFields(record, startedAt));
       return;
     }
+    const delivery = () => deliveryFields(record, startedAt, parsed.event);
     // Every line logged while this record is handled names its order and flow.
     await withCorrelation(parsed.event, async () => {
       try {
@@ -108,21 +129,26 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
         // The logic proved the record can never succeed (e.g. its execution name belongs to
         // another order): dead-letter it with the reason now rather than after every retry.
         if (error instanceof PoisonMessageError) {
-          await reject(record, error.reason);
+          await reject(record, error.reason, delivery());
           return;
         }
         // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
-        logger.warn('Record failed; it will be retried', { messageId: record.messageId, error });
+        logger.warn('Record failed; it will be retried', { ...delivery(), error });
         metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
         throw error;
       }
+      logger.info('Record handled', delivery());
       metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
     });
   };
 
-  const reject = async (record: SQSRecord, reason: string): Promise<void> => {
+  const reject = async (
+    record: SQSRecord,
+    reason: string,
+    delivery: ReturnType<typeof deliveryFields>,
+  ): Promise<void> => {
     logger.error('Record rejected: it can never succeed', {
-      messageId: record.messageId,
+      ...delivery,
       reason,
       destination: deadLetters ? 'dead-letter queue' : 'retries, then the redrive policy',
     });

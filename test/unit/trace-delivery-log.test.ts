@@ -1,0 +1,61 @@
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { OrderOutcomeSchema } from '../../contracts/events/order-outcome.js';
+import { orderConfirmed } from '../../contracts/samples.js';
+import { logger } from '../../lambdas/shared/powertools.js';
+import { createSqsConsumer } from '../../lambdas/shared/sqs-consumer.js';
+import { InMemoryPersistenceLayer } from './support/in-memory-persistence.js';
+import { lambdaContext, sqsEvent, sqsRecord } from './support/sqs.js';
+
+// The one outcome line per record that `npm run trace` reads (queue, attempt, sent time).
+vi.hoisted(() => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'UnitTests');
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'trace-delivery-test');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('DEAD_LETTER_QUEUE_URL', undefined);
+  vi.stubEnv('AWS_EXECUTION_ENV', undefined);
+});
+
+afterEach(() => vi.restoreAllMocks());
+afterAll(() => vi.unstubAllEnvs());
+
+const consumer = (handle: () => Promise<unknown>) =>
+  createSqsConsumer({ schema: OrderOutcomeSchema, handle, persistenceStore: new InMemoryPersistenceLayer() });
+
+describe('the SQS consumer outcome line', () => {
+  it('logs a handled record with its queue, receive count, sent time and detail type', async () => {
+    const info = vi.spyOn(logger, 'info');
+    const event = orderConfirmed();
+    const record = sqsRecord(event, { receiveCount: 3 });
+
+    await consumer(async () => ({}))(sqsEvent(record), lambdaContext());
+
+    expect(info).toHaveBeenCalledWith('Record handled', {
+      messageId: record.messageId,
+      queue: 'EmailQueue',
+      receiveCount: 3,
+      sentAt: new Date(Number(record.attributes.SentTimestamp)).toISOString(),
+      detailType: 'OrderConfirmed',
+      busTime: event.time,
+      durationMs: expect.any(Number),
+    });
+  });
+
+  it('puts the same delivery fields on the line of a record that will be retried', async () => {
+    const warn = vi.spyOn(logger, 'warn');
+    const record = sqsRecord(orderConfirmed(), { receiveCount: 2 });
+    let calls = 0;
+
+    // A second record that succeeds: a batch that fails whole is thrown, not reported.
+    await consumer(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('mail provider refused');
+      return {};
+    })(sqsEvent(record, sqsRecord(orderConfirmed())), lambdaContext());
+
+    expect(warn).toHaveBeenCalledWith(
+      'Record failed; it will be retried',
+      expect.objectContaining({ messageId: record.messageId, queue: 'EmailQueue', receiveCount: 2 }),
+    );
+  });
+});
