@@ -48,7 +48,7 @@ import { ROUTE_QUEUES, type RouteQueueName } from '../../lib/stacks/order-events
 import { outputKey } from '../../lib/stacks/output-keys.js';
 import { type QueueDepth, queueDepth } from '../dead-letters/dead-letters.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
-import { readOutputs } from './stack-outputs.js';
+import { readOutputs, type StackOutputs } from './stack-outputs.js';
 import { waitFor } from './wait.js';
 
 /** The queues of the notifications stack, by the short names the outputs use. */
@@ -89,8 +89,15 @@ export class AppClient {
   readonly ddb: DynamoDBDocumentClient;
   readonly lambda: LambdaClient;
 
-  constructor(readonly endpoint = process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT) {
-    const all = readOutputs();
+  /**
+   * `connection` points it elsewhere than the emulator's last deploy: AWS itself, with the
+   * stacks' outputs read from CloudFormation and the SDK's own configuration (`config: {}`).
+   */
+  constructor(
+    readonly endpoint = process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT,
+    connection: { readonly outputs?: StackOutputs; readonly config?: object } = {},
+  ) {
+    const all = connection.outputs ?? readOutputs();
     const outputs = all.OrderNotifications;
     if (!outputs)
       throw new Error('the OrderNotifications stack is not in the deploy outputs; deploy it first.');
@@ -98,7 +105,7 @@ export class AppClient {
     this.busOutputs = all.OrderEvents ?? {};
     this.sagaOutputs = all.OrderFulfilment ?? {};
     this.logOutputs = all.OrderLog ?? {};
-    const config = clientConfig(emulatorEnv(endpoint));
+    const config = connection.config ?? clientConfig(emulatorEnv(endpoint));
     this.eventBridge = new EventBridgeClient(config);
     this.sfn = new SFNClient(config);
     this.publisher = new EventPublisher(this.eventBridge, {

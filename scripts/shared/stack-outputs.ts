@@ -16,6 +16,28 @@ export function readOutputs(): StackOutputs {
   return JSON.parse(readFileSync(OUTPUTS_FILE, 'utf8')) as StackOutputs;
 }
 
+/** Every output of the deployed stacks, read from CloudFormation (a stack not deployed is left out). */
+export async function deployedOutputs(
+  cfn: Pick<CloudFormationClient, 'send'>,
+  stackNames: readonly string[],
+): Promise<StackOutputs> {
+  const outputs: StackOutputs = {};
+  for (const stackName of stackNames) {
+    const stack = await cfn
+      .send(new DescribeStacksCommand({ StackName: stackName }))
+      .catch((error: Error) => {
+        if (/does not exist|not found/i.test(error.message)) return undefined;
+        throw error;
+      });
+    const list = stack?.Stacks?.[0]?.Outputs;
+    if (list)
+      outputs[stackName] = Object.fromEntries(
+        list.flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [])),
+      );
+  }
+  return outputs;
+}
+
 /** One output of a deployed stack, read from CloudFormation; `hint` says what to do without it. */
 export async function stackOutput(
   cfn: Pick<CloudFormationClient, 'send'>,

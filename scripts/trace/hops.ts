@@ -1,0 +1,480 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
+import { sagaPath } from '../saga/saga.js';
+import type { LogRecord } from './log-records.js';
+import type { HopKind, HopOutcome, OrderTrace, TraceHop } from './model.js';
+import type { RuleRef, Topology } from './topology.js';
+
+/** An event of the order's event store, as the trace needs it. */
+export interface StoreAppend {
+  readonly version: number;
+  readonly occurredAt: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly outbox?: readonly unknown[];
+}
+
+/** A line of the order log's audit trail (the OrderLog stack's table). */
+export interface AuditLine {
+  readonly eventId: string;
+  readonly detailType: string;
+  readonly occurredAt: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** A message found in a dead-letter queue after its retries ran out. */
+export interface DeadLetter {
+  /** The queue's deployed name, as the consumer's lines give it. */
+  readonly queue: string;
+  readonly messageId: string;
+  readonly reason: string;
+}
+
+/** Everything the trace of one order is made from; `assembleTrace` is pure. */
+export interface TraceInput {
+  readonly id: string;
+  readonly orderId: string;
+  readonly source: OrderTrace['source'];
+  readonly topology: Topology;
+  readonly logs: readonly LogRecord[];
+  readonly busName?: string;
+  readonly topic?: string;
+  readonly saga?: { readonly executionArn: string; readonly history: readonly HistoryEvent[] };
+  readonly store?: readonly StoreAppend[];
+  readonly audit?: readonly AuditLine[];
+  /** The consumer groups whose store shows the order (when their lines are missing). */
+  readonly groupsInStore?: readonly string[];
+  readonly deadLetters?: readonly DeadLetter[];
+}
+
+/** The messages of the consumers' outcome lines (lambdas/shared/sqs-consumer.ts, kafka-consumer.ts). */
+export const LINES = {
+  handled: 'Record handled',
+  retried: 'Record failed; it will be retried',
+  batchRetried: 'Record failed; the batch will be retried',
+  rejected: 'Record rejected: it can never succeed',
+  relaying: 'Relaying outbox',
+  relayDeadLettered: 'Outbox record cannot be relayed; dead-lettered',
+} as const;
+
+/** Which of two hops at the same millisecond comes first: the order events flow in. */
+const FLOW: readonly HopKind[] = [
+  'store-append',
+  'outbox-relay',
+  'bus-put',
+  'rule-delivery',
+  'topic-delivery',
+  'kafka-append',
+  'queue-receive',
+  'kafka-consume',
+  'consumer',
+  'dead-letter',
+  'saga-step',
+  'compensation',
+];
+
+type Hop = Omit<TraceHop, 'latencyMs'>;
+
+const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const ms = (iso: string) => Date.parse(iso);
+const iso = (t: number) => new Date(t).toISOString();
+const errorText = (v: unknown) =>
+  str((v as { message?: unknown } | undefined)?.message) ?? str(v) ?? 'unknown error';
+
+/** The rules of a route that can have delivered `detailType`: those that name it, else all. */
+function rulesFor(rules: readonly RuleRef[], detailType: string | undefined): readonly RuleRef[] {
+  const named = rules.filter((r) => detailType !== undefined && r.detailTypes?.includes(detailType));
+  return named.length > 0 ? named : rules.filter((r) => r.detailTypes === undefined || !detailType);
+}
+
+/** The order's hops from its log lines, saga history and stores, in time order with latencies. */
+export function assembleTrace(input: TraceInput): OrderTrace {
+  const hops: Hop[] = [];
+  const once = new Set<string>();
+  const add = (key: string | undefined, hop: Hop) => {
+    if (key !== undefined) {
+      if (once.has(key)) return;
+      once.add(key);
+    }
+    hops.push(hop);
+  };
+  const functionOf = (r: LogRecord) => input.topology.logGroups.get(r.logGroup) ?? r.logGroup;
+  const bus = input.busName ?? 'the bus';
+  const topic = input.topic ?? 'the order log';
+  const correlationIds = new Set<string>();
+  const detailTypes = new Map<string, string>(); // eventId → detail type
+  const busPuts = new Map<string, { at: number; detailType?: string; by: string }>();
+  const putOnBus = (eventId: string | undefined, at: number, detailType: string | undefined, by: string) => {
+    if (!eventId || !Number.isFinite(at)) return;
+    const known = busPuts.get(eventId);
+    if (!known || at < known.at)
+      busPuts.set(eventId, { at, detailType: detailType ?? known?.detailType, by });
+  };
+  const kafkaAppended = new Set<string>();
+  const groupsLogged = new Set<string>();
+  // The last line of each SQS message: a failure with nothing after it may have been dead-lettered.
+  const lastOutcome = new Map<string, { queue: string; at: string; outcome: HopOutcome; eventId?: string }>();
+
+  for (const e of input.store ?? []) detailTypes.set(e.eventId, e.type);
+  for (const a of input.audit ?? []) detailTypes.set(a.eventId, a.detailType);
+
+  const logs = [...input.logs].sort((a, b) => ms(a.at) - ms(b.at));
+  for (const r of logs) {
+    const f = r.fields;
+    const correlationId = str(f.correlationId);
+    if (correlationId) correlationIds.add(correlationId);
+    const eventId = str(f.eventId);
+    const detailType = str(f.detailType) ?? (eventId ? detailTypes.get(eventId) : undefined);
+    if (eventId && detailType) detailTypes.set(eventId, detailType);
+    const queue = str(f.queue);
+    const partition = num(f.partition);
+
+    if (
+      queue &&
+      (r.message === LINES.handled || r.message === LINES.retried || r.message === LINES.rejected)
+    ) {
+      const route = input.topology.queues.get(queue);
+      const queueName = route?.name ?? queue;
+      const receiveCount = num(f.receiveCount) ?? 1;
+      const messageId = str(f.messageId) ?? '?';
+      const receivedAt = ms(r.at) - (num(f.durationMs) ?? 0);
+      const sentAt = str(f.sentAt);
+      const what = detailType ?? 'a record';
+      if (sentAt) {
+        const busTime = str(f.busTime);
+        putOnBus(eventId, Math.min(busTime ? ms(busTime) : ms(sentAt), ms(sentAt)), detailType, 'put');
+        if (route?.topic) {
+          for (const rule of rulesFor(route.topic.rules, detailType))
+            add(`rule:${rule.name}:${eventId}`, {
+              at: sentAt,
+              kind: 'rule-delivery',
+              where: rule.name,
+              summary: `${what} matched rule ${rule.name} → topic ${route.topic.name}`,
+              outcome: 'ok',
+              ...(eventId ? { eventId } : {}),
+              ...(detailType ? { detailType } : {}),
+              details: { target: route.topic.name },
+            });
+          add(`topic:${messageId}`, {
+            at: sentAt,
+            kind: 'topic-delivery',
+            where: route.topic.name,
+            summary: `${what} delivered to ${queueName}`,
+            outcome: 'ok',
+            ...(eventId ? { eventId } : {}),
+            ...(detailType ? { detailType } : {}),
+            details: { queue: queueName, messageId },
+          });
+        } else {
+          for (const rule of rulesFor(route?.rules ?? [], detailType))
+            add(`rule:${rule.name}:${messageId}`, {
+              at: sentAt,
+              kind: 'rule-delivery',
+              where: rule.name,
+              summary: `${what} matched rule ${rule.name} → ${queueName}`,
+              outcome: 'ok',
+              ...(eventId ? { eventId } : {}),
+              ...(detailType ? { detailType } : {}),
+              details: { target: queueName, messageId },
+            });
+        }
+      }
+      const outcome: HopOutcome =
+        r.message === LINES.handled ? 'ok' : r.message === LINES.retried ? 'retried' : 'dead-lettered';
+      const ids = { ...(eventId ? { eventId } : {}), ...(detailType ? { detailType } : {}) };
+      add(undefined, {
+        at: iso(receivedAt),
+        kind: 'queue-receive',
+        where: queueName,
+        summary: `${what} received by ${functionOf(r)} (receive ${receiveCount})`,
+        outcome: receiveCount > 1 ? 'retried' : 'ok',
+        ...ids,
+        details: {
+          receiveCount,
+          messageId,
+          ...(sentAt ? { queueWaitMs: Math.max(0, receivedAt - ms(sentAt)) } : {}),
+        },
+      });
+      const consumer = functionOf(r);
+      add(undefined, {
+        at: r.at,
+        kind: 'consumer',
+        where: consumer,
+        summary:
+          outcome === 'ok'
+            ? `${what} handled`
+            : outcome === 'retried'
+              ? `${what} failed, to be retried: ${errorText(f.error)}`
+              : `${what} rejected: ${str(f.reason) ?? 'no reason given'}`,
+        outcome,
+        ...ids,
+        details: {
+          attempt: receiveCount,
+          ...(num(f.durationMs) !== undefined ? { durationMs: num(f.durationMs) ?? 0 } : {}),
+        },
+      });
+      if (outcome === 'dead-lettered')
+        add(undefined, {
+          at: r.at,
+          kind: 'dead-letter',
+          where: `${queueName} DLQ`,
+          summary: `${what} dead-lettered by ${consumer}: ${str(f.reason) ?? 'no reason given'}`,
+          outcome: 'dead-lettered',
+          ...ids,
+          details: { messageId, reason: str(f.reason) ?? '' },
+        });
+      lastOutcome.set(messageId, { queue, at: r.at, outcome, ...(eventId ? { eventId } : {}) });
+      continue;
+    }
+
+    if (
+      partition !== undefined &&
+      (r.message === LINES.handled || r.message === LINES.batchRetried || r.message === LINES.rejected)
+    ) {
+      const offset = num(f.offset) ?? -1;
+      const group = str(f.group) ?? functionOf(r);
+      const what = detailType ?? 'a record';
+      const appendedAt =
+        str(f.appendedAt) ?? (num(f.timestamp) !== undefined ? iso(num(f.timestamp) ?? 0) : undefined);
+      const ids = { ...(eventId ? { eventId } : {}), ...(detailType ? { detailType } : {}) };
+      if (appendedAt) {
+        kafkaAppended.add(`${partition}:${offset}`);
+        add(`kafka:${partition}:${offset}`, {
+          at: appendedAt,
+          kind: 'kafka-append',
+          where: `${str(f.topic) ?? topic}[${partition}]`,
+          summary: `${what} appended at partition ${partition}, offset ${offset}`,
+          outcome: 'ok',
+          ...ids,
+          details: { partition, offset },
+        });
+      }
+      const outcome: HopOutcome =
+        r.message === LINES.handled ? 'ok' : r.message === LINES.rejected ? 'dead-lettered' : 'retried';
+      if (outcome === 'ok') groupsLogged.add(group);
+      add(undefined, {
+        at: r.at,
+        kind: 'kafka-consume',
+        where: group,
+        summary:
+          outcome === 'ok'
+            ? `${group} read ${what} at offset ${offset}`
+            : outcome === 'retried'
+              ? `${group} failed on ${what}, batch to be retried: ${errorText(f.error)}`
+              : `${group} sent ${what} to its failure queue: ${str(f.reason) ?? ''}`,
+        outcome,
+        ...ids,
+        details: { group, partition, offset, function: functionOf(r) },
+      });
+      continue;
+    }
+
+    if (r.message === LINES.relaying) {
+      const entries = Array.isArray(f.entries) ? f.entries.filter((e) => typeof e === 'string') : [];
+      for (const entry of entries)
+        if (entry.startsWith('bus:')) putOnBus(eventId, ms(r.at), entry.slice(4), 'relay');
+      add(undefined, {
+        at: r.at,
+        kind: 'outbox-relay',
+        where: functionOf(r),
+        summary: `relayed the outbox of version ${num(f.version) ?? '?'}: ${entries.join(', ') || 'nothing'}`,
+        outcome: 'ok',
+        ...(eventId ? { eventId } : {}),
+        details: { version: num(f.version) ?? -1, entries: entries.join(', ') },
+      });
+      continue;
+    }
+    if (r.message === LINES.relayDeadLettered) {
+      add(undefined, {
+        at: r.at,
+        kind: 'dead-letter',
+        where: `${functionOf(r)} DLQ`,
+        summary: `outbox record dead-lettered by the relay: ${str(f.reason) ?? ''}`,
+        outcome: 'dead-lettered',
+        details: { reason: str(f.reason) ?? '' },
+      });
+    }
+  }
+
+  // The saga's input carries the OrderPlaced's metadata: its time stands for the put when no
+  // consumer line gave the bus's own.
+  const history = input.saga?.history ?? [];
+  const started = history.find((h) => h.type === 'ExecutionStarted');
+  const sagaInput = started?.executionStartedEventDetails?.input;
+  if (sagaInput) {
+    const metadata = (
+      JSON.parse(sagaInput) as {
+        metadata?: { eventId?: string; occurredAt?: string; correlationId?: string };
+      }
+    ).metadata;
+    if (metadata?.correlationId) correlationIds.add(metadata.correlationId);
+    if (metadata?.eventId && metadata.occurredAt && !busPuts.has(metadata.eventId))
+      putOnBus(metadata.eventId, ms(metadata.occurredAt), 'OrderPlaced', 'put');
+  }
+  for (const [eventId, put] of busPuts) {
+    const what = put.detailType ?? detailTypes.get(eventId) ?? 'an event';
+    add(undefined, {
+      at: iso(put.at),
+      kind: 'bus-put',
+      where: bus,
+      summary: `${what} put on the bus${put.by === 'relay' ? ' by the outbox relay' : ''}`,
+      outcome: 'ok',
+      eventId,
+      detailType: what,
+    });
+  }
+
+  hops.push(...sagaHops(input.saga));
+
+  for (const e of input.store ?? []) {
+    const outbox = outboxDetailTypes(e.outbox);
+    add(undefined, {
+      at: e.occurredAt,
+      kind: 'store-append',
+      where: 'event store',
+      summary: `version ${e.version} ${e.type} appended${outbox.length > 0 ? `, outbox: ${outbox.join(', ')}` : ''}`,
+      outcome: 'ok',
+      eventId: e.eventId,
+      detailType: e.type,
+      details: { version: e.version, ...(outbox.length > 0 ? { outbox: outbox.join(', ') } : {}) },
+    });
+  }
+
+  // The audit trail holds each event's partition and offset, whatever the consumers logged.
+  const relayTimes = hops.filter((h) => h.kind === 'outbox-relay').map((h) => ms(h.at));
+  for (const a of input.audit ?? []) {
+    if (kafkaAppended.has(`${a.partition}:${a.offset}`)) continue;
+    // Not logged: appended by the first relay run after the event happened.
+    const at = relayTimes.find((t) => t >= ms(a.occurredAt)) ?? ms(a.occurredAt);
+    add(`kafka:${a.partition}:${a.offset}`, {
+      at: iso(at),
+      kind: 'kafka-append',
+      where: `${topic}[${a.partition}]`,
+      summary: `${a.detailType} appended at partition ${a.partition}, offset ${a.offset}`,
+      outcome: 'ok',
+      eventId: a.eventId,
+      detailType: a.detailType,
+      details: { partition: a.partition, offset: a.offset, from: 'audit table (time: its relay)' },
+    });
+  }
+  const lastAppend = hops.filter((h) => h.kind === 'kafka-append').at(-1);
+  for (const group of input.groupsInStore ?? []) {
+    if (groupsLogged.has(group) || !lastAppend) continue;
+    add(undefined, {
+      at: lastAppend.at,
+      kind: 'kafka-consume',
+      where: group,
+      summary: `${group} has the order in its store (no line logged: time unknown)`,
+      outcome: 'ok',
+      details: { group, from: 'store' },
+    });
+  }
+
+  for (const d of input.deadLetters ?? []) {
+    const last = lastOutcome.get(d.messageId);
+    const route = input.topology.queues.get(d.queue);
+    add(undefined, {
+      at: last?.at ?? hops.at(-1)?.at ?? new Date().toISOString(),
+      kind: 'dead-letter',
+      where: `${route?.name ?? d.queue} DLQ`,
+      summary: `moved to the dead-letter queue: ${d.reason}`,
+      outcome: 'dead-lettered',
+      ...(last?.eventId ? { eventId: last.eventId } : {}),
+      details: { messageId: d.messageId, reason: d.reason },
+    });
+  }
+
+  return ordered(input, hops, [...correlationIds]);
+}
+
+/** Messages whose last outcome was a retry: the queue may have dead-lettered them since. */
+export function unresolvedFailures(logs: readonly LogRecord[]): { queue: string; messageId: string }[] {
+  const last = new Map<string, { queue: string; message: string }>();
+  for (const r of [...logs].sort((a, b) => ms(a.at) - ms(b.at))) {
+    const queue = str(r.fields.queue);
+    const messageId = str(r.fields.messageId);
+    if (queue && messageId) last.set(messageId, { queue, message: r.message });
+  }
+  return [...last]
+    .filter(([, v]) => v.message === LINES.retried)
+    .map(([messageId, v]) => ({ queue: v.queue, messageId }));
+}
+
+/** Saga hops from the execution's history: its start, each task (with attempts) and its end. */
+export function sagaHops(saga: TraceInput['saga']): Hop[] {
+  if (!saga) return [];
+  const hops: Hop[] = [];
+  const runs = sagaPath(saga.history);
+  const entered = saga.history.filter((h) => h.type === 'TaskStateEntered');
+  const exitedAfter = (index: number) =>
+    saga.history.find((h) => h.type === 'TaskStateExited' && (h.id ?? 0) > (entered[index]?.id ?? 0));
+  const at = (h: HistoryEvent | undefined) =>
+    h?.timestamp ? new Date(h.timestamp).toISOString() : undefined;
+  const where = 'saga';
+  for (const h of saga.history) {
+    const time = at(h);
+    if (!time) continue;
+    if (h.type === 'ExecutionStarted')
+      hops.push({
+        at: time,
+        kind: 'saga-step',
+        where,
+        summary: 'execution started',
+        outcome: 'ok',
+        details: { executionArn: saga.executionArn },
+      });
+    if (h.type === 'ExecutionSucceeded')
+      hops.push({ at: time, kind: 'saga-step', where, summary: 'execution succeeded', outcome: 'ok' });
+    if (h.type === 'ExecutionFailed' || h.type === 'ExecutionTimedOut' || h.type === 'ExecutionAborted')
+      hops.push({
+        at: time,
+        kind: 'saga-step',
+        where,
+        summary: `execution ${h.type.replace('Execution', '').toLowerCase()}${h.executionFailedEventDetails?.error ? `: ${h.executionFailedEventDetails.error}` : ''}`,
+        outcome: 'failed',
+      });
+  }
+  runs.forEach((run, i) => {
+    const start = at(entered[i]);
+    if (!start) return;
+    const end = at(exitedAfter(i));
+    const compensation = run.kind === 'compensation';
+    const outcome: HopOutcome = compensation ? 'compensated' : run.outcome === 'OK' ? 'ok' : 'failed';
+    hops.push({
+      at: start,
+      kind: compensation ? 'compensation' : 'saga-step',
+      where: `saga/${run.state}`,
+      summary: `${run.state}: ${run.outcome}${run.attempts > 1 ? ` after ${run.attempts} attempts` : ''}`,
+      outcome,
+      details: {
+        attempts: run.attempts,
+        result: run.outcome,
+        ...(end ? { durationMs: ms(end) - ms(start) } : {}),
+      },
+    });
+  });
+  return hops;
+}
+
+function ordered(input: TraceInput, hops: readonly Hop[], correlationIds: string[]): OrderTrace {
+  const sorted = hops
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => ms(a.h.at) - ms(b.h.at) || FLOW.indexOf(a.h.kind) - FLOW.indexOf(b.h.kind) || a.i - b.i)
+    .map(({ h }) => h);
+  const withLatency: TraceHop[] = sorted.map((h, i) => {
+    const before = sorted[i - 1];
+    return before ? { ...h, latencyMs: ms(h.at) - ms(before.at) } : h;
+  });
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  return {
+    id: input.id,
+    orderId: input.orderId,
+    correlationIds,
+    hops: withLatency,
+    totalMs: first && last ? ms(last.at) - ms(first.at) : 0,
+    source: input.source,
+  };
+}

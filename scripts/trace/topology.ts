@@ -1,0 +1,122 @@
+import { type CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import type { StackTemplate } from '../shared/cdk-out.js';
+import { resourceName } from '../shared/resource-names.js';
+
+/** A rule of a bus, by its resource name, and the detail types its pattern names (if any). */
+export interface RuleRef {
+  readonly name: string;
+  readonly detailTypes?: readonly string[];
+}
+
+/** How events reach one queue: rules that target it, or a topic it subscribes to (and that topic's rules). */
+export interface QueueRoute {
+  /** The queue's resource name, e.g. `OrderEvents/FraudReviewQueue`. */
+  readonly name: string;
+  readonly rules: readonly RuleRef[];
+  readonly topic?: { readonly name: string; readonly rules: readonly RuleRef[] };
+}
+
+/** What the trace needs to know of the app's wiring, from the synthesized templates. */
+export interface Topology {
+  /** The functions' log groups: deployed name → the function's resource name. */
+  readonly logGroups: ReadonlyMap<string, string>;
+  /** By the deployed queue's name (the last part of its URL or ARN). */
+  readonly queues: ReadonlyMap<string, QueueRoute>;
+}
+
+/** `stack/logicalId` → physical id (a queue's URL, a log group's or a topic's name...). */
+export type PhysicalIds = ReadonlyMap<string, string>;
+
+const nameOf = (stackName: string, logicalId: string, resource: StackTemplate['resources'][string]) => {
+  const path = resource.Metadata?.['aws:cdk:path'];
+  return resourceName(typeof path === 'string' ? path : `${stackName}/${logicalId}`);
+};
+
+/** The logical id a same-stack `Ref` or `Fn::GetAtt` points at. */
+function referenced(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string') return record.Ref;
+  const getAtt = record['Fn::GetAtt'];
+  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
+/**
+ * The wiring of the deployed app: rule → queue and rule → topic → queue (each queue by its
+ * deployed name, as a consumer's log line gives it), and the functions' log groups.
+ */
+export function topologyOf(templates: readonly StackTemplate[], physicalIds: PhysicalIds): Topology {
+  const logGroups = new Map<string, string>();
+  const queues = new Map<string, QueueRoute>();
+  for (const t of templates) {
+    const rulesByTarget = new Map<string, RuleRef[]>();
+    const subscriptions = new Map<string, string>(); // queue logical id → topic logical id
+    for (const [logicalId, resource] of Object.entries(t.resources)) {
+      const props = resource.Properties ?? {};
+      if (resource.Type === 'AWS::Events::Rule') {
+        const pattern = props.EventPattern as { 'detail-type'?: unknown } | undefined;
+        const types = pattern?.['detail-type'];
+        const rule: RuleRef = {
+          name: nameOf(t.stackName, logicalId, resource),
+          ...(Array.isArray(types) ? { detailTypes: types.filter((d) => typeof d === 'string') } : {}),
+        };
+        for (const target of Array.isArray(props.Targets) ? (props.Targets as { Arn?: unknown }[]) : []) {
+          const id = referenced(target.Arn);
+          if (id) rulesByTarget.set(id, [...(rulesByTarget.get(id) ?? []), rule]);
+        }
+      }
+      if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'sqs') {
+        const queue = referenced(props.Endpoint);
+        const topic = referenced(props.TopicArn);
+        if (queue && topic) subscriptions.set(queue, topic);
+      }
+      const path = resource.Metadata?.['aws:cdk:path'];
+      // Only the functions' groups: the saga's and the VPC's flow logs are not Powertools lines.
+      if (
+        resource.Type === 'AWS::Logs::LogGroup' &&
+        typeof path === 'string' &&
+        path.endsWith('/LogGroup/Resource')
+      ) {
+        const groupName = physicalIds.get(`${t.stackName}/${logicalId}`);
+        if (groupName) logGroups.set(groupName, resourceName(path.replace(/\/LogGroup\/Resource$/, '')));
+      }
+    }
+    for (const [logicalId, resource] of Object.entries(t.resources)) {
+      if (resource.Type !== 'AWS::SQS::Queue') continue;
+      const url = physicalIds.get(`${t.stackName}/${logicalId}`);
+      if (!url) continue;
+      const topicId = subscriptions.get(logicalId);
+      const topic = topicId ? t.resources[topicId] : undefined;
+      queues.set(url.split('/').at(-1) ?? url, {
+        name: nameOf(t.stackName, logicalId, resource),
+        rules: rulesByTarget.get(logicalId) ?? [],
+        ...(topicId && topic
+          ? { topic: { name: nameOf(t.stackName, topicId, topic), rules: rulesByTarget.get(topicId) ?? [] } }
+          : {}),
+      });
+    }
+  }
+  return { logGroups, queues };
+}
+
+/** The physical ids of the deployed stacks' resources; a stack that is not deployed is skipped. */
+export async function physicalIdsOf(
+  cfn: Pick<CloudFormationClient, 'send'>,
+  stackNames: readonly string[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  await Promise.all(
+    stackNames.map(async (stackName) => {
+      const result = await cfn
+        .send(new DescribeStackResourcesCommand({ StackName: stackName }))
+        .catch((error: Error) => {
+          if (/does not exist|not found/i.test(error.message)) return { StackResources: [] };
+          throw error;
+        });
+      for (const r of result.StackResources ?? [])
+        if (r.LogicalResourceId && r.PhysicalResourceId)
+          ids.set(`${stackName}/${r.LogicalResourceId}`, r.PhysicalResourceId);
+    }),
+  );
+  return ids;
+}
