@@ -78,6 +78,16 @@ export interface KafkaConsumerOptions<TSchema extends z.ZodMiniType, TResult> {
 
 export type KafkaConsumerHandler = (event: MSKEvent, context: Context) => Promise<unknown>;
 
+/**
+ * A record's position for a log line: `timestamp` is a key Powertools keeps for the line's own
+ * time (it drops ours with a warning), so the append time goes as `appendedAt`.
+ */
+export const logFields = ({ timestamp, ...position }: RecordPosition) => ({
+  ...position,
+  appendedAt: new Date(timestamp).toISOString(),
+  group: process.env.KAFKA_CONSUMER_GROUP,
+});
+
 type Parsed<T> = { ok: true; event: T } | { ok: false; reason: string };
 
 /** The deserialised value (Powertools hands back the text when it is not JSON) against the schema. */
@@ -117,7 +127,7 @@ export function createKafkaConsumer<TSchema extends z.ZodMiniType, TResult>(
     reason: string,
   ) => {
     logger.error('Record rejected: it can never succeed', {
-      ...position,
+      ...logFields(position),
       reason,
       destination: 'failure queue',
     });
@@ -149,15 +159,11 @@ export function createKafkaConsumer<TSchema extends z.ZodMiniType, TResult>(
               );
               await run(parsed.event, position);
               // One line per record: where it sits in the log and which group read it (for trace).
-              logger.info('Record handled', {
-                ...position,
-                appendedAt: new Date(position.timestamp).toISOString(),
-                group: process.env.KAFKA_CONSUMER_GROUP,
-              });
+              logger.info('Record handled', logFields(position));
               metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
             } catch (error) {
               if (error instanceof PoisonMessageError) return reject(record, position, error.reason);
-              logger.warn('Record failed; the batch will be retried', { ...position, error });
+              logger.warn('Record failed; the batch will be retried', { ...logFields(position), error });
               metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
               throw error;
             }

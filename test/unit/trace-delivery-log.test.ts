@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { OrderOutcomeSchema } from '../../contracts/events/order-outcome.js';
 import { orderConfirmed } from '../../contracts/samples.js';
+import { logFields } from '../../lambdas/shared/kafka-consumer.js';
 import { logger } from '../../lambdas/shared/powertools.js';
 import { createSqsConsumer } from '../../lambdas/shared/sqs-consumer.js';
 import { InMemoryPersistenceLayer } from './support/in-memory-persistence.js';
@@ -57,5 +58,20 @@ describe('the SQS consumer outcome line', () => {
       'Record failed; it will be retried',
       expect.objectContaining({ messageId: record.messageId, queue: 'EmailQueue', receiveCount: 2 }),
     );
+  });
+});
+
+describe('the Kafka consumer position fields', () => {
+  it('give the append time as appendedAt, never as timestamp (a key Powertools keeps for itself)', () => {
+    vi.stubEnv('KAFKA_CONSUMER_GROUP', 'order-audit');
+    const timestamp = Date.UTC(2026, 11, 3, 10, 0, 1, 50);
+
+    expect(logFields({ topic: 'orders.events', partition: 3, offset: 41, timestamp })).toEqual({
+      topic: 'orders.events',
+      partition: 3,
+      offset: 41,
+      appendedAt: '2026-12-03T10:00:01.050Z',
+      group: 'order-audit',
+    });
   });
 });
