@@ -21,7 +21,7 @@ const store = new EventSourcedFulfilmentStore(events, {
   tableName: requireEnv('FULFILMENT_TABLE_NAME'),
 });
 const vault = new DynamoDbPaymentTokenVault(requireEnv('FULFILMENT_TABLE_NAME'));
-const byOrder = { keyPath: 'order.orderId' };
+const byOrder = { keyOf: (input: { order: { orderId: string } }) => input.order.orderId };
 
 export const reserveStock = idempotentStep(SagaInputSchema, (s) => steps.reserveStock(s, store), byOrder);
 export const releaseStock = idempotentStep(SagaInputSchema, (s) => steps.releaseStock(s, store), byOrder);

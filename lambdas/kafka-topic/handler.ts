@@ -2,7 +2,7 @@ import { GetBootstrapBrokersCommand, KafkaClient, NotFoundException } from '@aws
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type Admin, Kafka } from 'kafkajs';
 import { type KafkaConnection, kafkaConfig, kafkaConnectionFromEnv } from '../shared/kafka.js';
-import { logger, tracer } from '../shared/powertools.js';
+import { logger } from '../shared/powertools.js';
 import {
   failedResourceId,
   type KafkaCluster,
@@ -13,7 +13,7 @@ import {
 
 // The topic provisioner of KafkaLog (Custom::KafkaTopic): a thin adapter over topic.ts that
 // answers CloudFormation itself, through the request's pre-signed URL.
-const msk = tracer.captureAWSv3Client(new KafkaClient({}));
+const msk = new KafkaClient({});
 
 /** Time kept back to answer FAILED before Lambda stops the function, which would leave the stack waiting. */
 export const ANSWER_MARGIN_MS = 10_000;

@@ -10,15 +10,15 @@ import { requireEnv } from '../shared/env.js';
 import { injectFault } from '../shared/faults.js';
 import { kafkaClient } from '../shared/kafka.js';
 import { withCorrelation } from '../shared/log-context.js';
-import { logger, tracer } from '../shared/powertools.js';
+import { logger } from '../shared/powertools.js';
 import { type RelayPorts, relayRecords, type StoreRecord } from './relay.js';
 
 // The relay of the order event store's outbox: a thin adapter over relay.ts.
 const busName = requireEnv('EVENT_BUS_NAME');
 const statusTopicArn = requireEnv('STATUS_TOPIC_ARN');
 const deadLetterUrl = requireEnv('RELAY_DEAD_LETTER_URL');
-const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
-const sns = tracer.captureAWSv3Client(new SNSClient({}));
+const eventBridge = new EventBridgeClient({});
+const sns = new SNSClient({});
 // The order log (Kafka), when the stack gives the relay one (KAFKA_TOPIC and the brokers).
 const logTopic = process.env.KAFKA_TOPIC;
 // Idempotent (acks from every in-sync replica, one request in flight, sequence numbers): a

@@ -4,11 +4,10 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { tracer } from '../shared/powertools.js';
 import { executionArn, type SagaStarter } from './start-saga.js';
 
 export class StepFunctionsStarter implements SagaStarter {
-  private readonly client = tracer.captureAWSv3Client(new SFNClient({}));
+  private readonly client = new SFNClient({});
 
   constructor(private readonly stateMachineArn: string) {}
 

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from './powertools.js';
 
 // Created on first use so a function bundles and initialises only the clients it touches.
 let dynamo: DynamoDBClient | undefined;
@@ -9,7 +8,7 @@ let documents: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  dynamo ??= new DynamoDBClient({});
   return dynamo;
 }
 
@@ -21,6 +20,6 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  sqs ??= new SQSClient({});
   return sqs;
 }

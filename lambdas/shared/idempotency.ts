@@ -15,18 +15,22 @@ export function expirySeconds(value: string | undefined, fallback = 86_400): num
 }
 
 /**
- * Wrap a function so it runs at most once per key (a JMESPath into its first argument; the
- * function name is prefixed by Powertools): a repeat returns the stored result, a throw
- * deletes the in-progress record so a retry runs it again. Records live in the table named by
- * IDEMPOTENCY_TABLE_NAME for IDEMPOTENCY_EXPIRY_SECONDS (QueueConsumer and the stacks set both).
+ * Wrap a function so it runs at most once per key (`keyOf` its first argument; the function
+ * name is prefixed by Powertools): a repeat returns the stored result, a throw deletes the
+ * in-progress record so a retry runs it again. A missing key throws. Records live in the table
+ * named by IDEMPOTENCY_TABLE_NAME for IDEMPOTENCY_EXPIRY_SECONDS (QueueConsumer and the stacks
+ * set both).
+ *
+ * The key is taken by a function, not a JMESPath: Powertools then hashes the key itself (the
+ * same record id a JMESPath to it gives), and the bundles leave its JMESPath engine out
+ * (lib/stacks/app-functions.ts).
  */
-export function idempotent<TArgs extends unknown[], TResult>(
-  fn: (...args: TArgs) => Promise<TResult>,
-  keyPath: string,
+export function idempotent<TFirst, TRest extends unknown[], TResult>(
+  fn: (first: TFirst, ...rest: TRest) => Promise<TResult>,
+  keyOf: (first: TFirst) => string | undefined,
   persistenceStore?: BasePersistenceLayer,
-): { run: (...args: TArgs) => Promise<TResult>; config: IdempotencyConfig } {
+): { run: (first: TFirst, ...rest: TRest) => Promise<TResult>; config: IdempotencyConfig } {
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: keyPath,
     expiresAfterSeconds: expirySeconds(process.env.IDEMPOTENCY_EXPIRY_SECONDS),
     throwOnNoIdempotencyKey: true,
   });
@@ -36,5 +40,10 @@ export function idempotent<TArgs extends unknown[], TResult>(
       tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
       awsSdkV3Client: dynamoClient(),
     });
-  return { run: makeIdempotent(fn, { persistenceStore: store, config }), config };
+  // Powertools hashes the first argument: here, the key alone.
+  const once = makeIdempotent(
+    (_key: string | undefined, first: TFirst, ...rest: TRest) => fn(first, ...rest),
+    { persistenceStore: store, config },
+  );
+  return { run: (first, ...rest) => once(keyOf(first), first, ...rest), config };
 }

@@ -7,9 +7,9 @@ import { withCorrelation } from './log-context.js';
 import { logger } from './powertools.js';
 import { describeIssues } from './zod-issues.js';
 
-export interface IdempotentStepOptions {
-  /** JMESPath of the key inside the input, e.g. `order.orderId`; the function name is prefixed. */
-  readonly keyPath: string;
+export interface IdempotentStepOptions<TInput> {
+  /** The key of an input, e.g. its order id; the function name is prefixed. */
+  readonly keyOf: (input: TInput) => string;
   /** @default DynamoDBPersistenceLayer on IDEMPOTENCY_TABLE_NAME */
   readonly persistenceStore?: BasePersistenceLayer;
 }
@@ -23,9 +23,9 @@ export interface IdempotentStepOptions {
 export function idempotentStep<TSchema extends z.ZodMiniType, TResult>(
   schema: TSchema,
   step: (input: z.infer<TSchema>) => Promise<TResult>,
-  options: IdempotentStepOptions,
+  options: IdempotentStepOptions<z.infer<TSchema>>,
 ): (event: unknown, context: Context) => Promise<TResult> {
-  const { run: once, config } = idempotent(step, options.keyPath, options.persistenceStore);
+  const { run: once, config } = idempotent(step, options.keyOf, options.persistenceStore);
   return async (event, context) => {
     config.registerLambdaContext(context);
     logger.addContext(context);

@@ -17,8 +17,11 @@ import { logger, metrics } from './powertools.js';
 import { describeIssues } from './zod-issues.js';
 
 /** The key every event's consumers de-duplicate on (see events/envelope.ts). */
-export const idempotencyKeyOf = (event: { detail: { metadata: { idempotencyKey: string } } }) =>
-  event.detail.metadata.idempotencyKey;
+export function idempotencyKeyOf(event: unknown): string | undefined {
+  const key = (event as { detail?: { metadata?: { idempotencyKey?: unknown } } } | undefined)?.detail
+    ?.metadata?.idempotencyKey;
+  return typeof key === 'string' ? key : undefined;
+}
 
 export interface SqsConsumerOptions<TSchema extends z.ZodMiniType, TResult> {
   /** The body's schema; a record that fails it is dead-lettered with the reason. */

@@ -114,7 +114,7 @@ export class NodeFunction extends Construct implements iam.IGrantable {
         metafile: true,
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
-        // Some dependencies (X-Ray SDK) still call require(); give the ESM bundle one.
+        // CommonJS dependencies (kafkajs) require() Node built-ins; give the ESM bundle a require.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         ...bundling,
       },

@@ -29,6 +29,11 @@ export const LAMBDA_ESBUILD_ARGS = {
   // The MSK IAM signer's profile, role and caller-identity variants, which no function uses.
   '--alias:@aws-sdk/credential-providers': './lambdas/shared/msk-signer-unused.ts',
   '--alias:@aws-sdk/client-sts': './lambdas/shared/msk-signer-unused.ts',
+  // Powertools idempotency's JMESPath engine: the app takes keys with functions (23 KB).
+  '--alias:@aws-lambda-powertools/jmespath': './lambdas/shared/absent-jmespath.ts',
+  '--alias:@aws-lambda-powertools/jmespath/functions': './lambdas/shared/absent-jmespath.ts',
+  // The SDK's event-stream serde, imported on demand and inlined by a one-file bundle (15 KB).
+  '--alias:@smithy/core/event-streams': './lambdas/shared/absent-event-streams.ts',
 } as const;
 
 /**

@@ -34,6 +34,16 @@ describe("the app's function bundle", () => {
     ).toEqual([]);
   });
 
+  it('carries no tracing SDK, and stand-ins for the JMESPath engine and event-stream serde it never calls', () => {
+    // GIVEN a handler with idempotency, the SQS and DynamoDB clients, and active tracing
+    // THEN neither the X-Ray SDK nor Powertools Tracer is bundled, and the two aliases hold
+    expect(
+      sources.filter((s) => /aws-xray-sdk|powertools\/tracer|cls-hooked|node_modules\/semver/.test(s)),
+    ).toEqual([]);
+    expect(sources.filter((s) => /powertools\/jmespath|submodules\/event-streams/.test(s))).toEqual([]);
+    expect(sources.some((s) => s.endsWith('lambdas/shared/absent-jmespath.ts'))).toBe(true);
+  });
+
   it("validates events with zod's mini API and its English messages only", () => {
     // GIVEN contracts written with zod/mini
     // THEN neither the classic API nor any other language is bundled

@@ -5,9 +5,8 @@ const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders-log/1a2b3c4
 const BROKERS =
   'boot-a.kafka-serverless.eu-west-1.amazonaws.com:9098,boot-b.kafka-serverless.eu-west-1.amazonaws.com:9098';
 
-// Tracing off and logs silenced before the handler's module-scope logger and tracer exist.
+// Logs silenced before the handler's module-scope logger exists.
 vi.hoisted(() => {
-  vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 });
 

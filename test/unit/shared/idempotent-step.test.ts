@@ -11,7 +11,6 @@ import { lambdaContext } from '../support/sqs.js';
 // (the logger's methods are still called, and spied on below). No idempotency table and no
 // function name from the environment: each test passes its own in-memory persistence store.
 vi.hoisted(() => {
-  vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'UnitTests');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'idempotent-step-test');
@@ -47,7 +46,7 @@ function countingStep() {
     return { outcome: 'OK', run: runs, orderId: input.order.orderId };
   });
   const handler = idempotentStep(SagaInputSchema, step, {
-    keyPath: 'order.orderId',
+    keyOf: (input: { order: { orderId: string } }) => input.order.orderId,
     persistenceStore: store,
   });
   return { step, handler };

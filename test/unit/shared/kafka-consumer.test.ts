@@ -21,7 +21,6 @@ import { lambdaContext } from '../support/sqs.js';
 // Tracing, metrics and logs off; no failure queue, idempotency table or fault injection from
 // the environment, so each test's own sink and store are the only ones there are.
 vi.hoisted(() => {
-  vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'UnitTests');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'kafka-consumer-test');

@@ -14,7 +14,6 @@ import { lambdaContext, sqsEvent, sqsRecord } from '../support/sqs.js';
 
 // Logs at INFO so that every line reaches printLog, which the tests read instead of stdout.
 vi.hoisted(() => {
-  vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'UnitTests');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'log-correlation-test');
@@ -134,7 +133,7 @@ describe('the SQS consumer logs with the correlation keys of the record it handl
 describe('a saga step logs with the correlation keys of the order it runs for', () => {
   const step = (work: () => Promise<unknown>) =>
     idempotentStep(SagaInputSchema, work, {
-      keyPath: 'order.orderId',
+      keyOf: (input: { order: { orderId: string } }) => input.order.orderId,
       persistenceStore: new InMemoryPersistenceLayer(),
     });
 

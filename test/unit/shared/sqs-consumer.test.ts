@@ -21,7 +21,6 @@ import { failedIds, lambdaContext, sqsEvent, sqsRecord } from '../support/sqs.js
 // logs silenced (the logger's methods are still called, and spied on below). No dead-letter
 // queue from the environment: each test passes its sink, or none. Restored after the file.
 vi.hoisted(() => {
-  vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'UnitTests');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'sqs-consumer-test');
