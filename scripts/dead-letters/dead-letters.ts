@@ -93,7 +93,7 @@ export type SqsLike = Pick<SQSClient, 'send'>;
 // ---------------------------------------------------------------------------------------------
 // Synthesized templates
 
-interface ResourceKey {
+export interface ResourceKey {
   readonly stackName: string;
   readonly logicalId: string;
 }
@@ -101,7 +101,7 @@ interface ResourceKey {
 const keyOf = (k: ResourceKey) => `${k.stackName}/${k.logicalId}`;
 
 /** Follows `Ref`, `Fn::GetAtt` and `Fn::ImportValue` (of another stack's export) to a resource. */
-function referenceResolver(templates: readonly StackTemplate[]) {
+export function referenceResolver(templates: readonly StackTemplate[]) {
   const exports = new Map<string, ResourceKey>();
   for (const t of templates) {
     for (const output of Object.values(t.outputs)) {

@@ -16,7 +16,8 @@ const KIND_OF_MODE: Record<RedriveCommand['mode'], DeadLetterKind> = {
   sns: 'sns-delivery',
   relay: 'stream-relay',
 };
-const FLAG_OF_KIND: Record<DeadLetterKind, string> = {
+/** The option that selects a DLQ of each kind (none for a queue DLQ). */
+export const FLAG_OF_KIND: Record<DeadLetterKind, string> = {
   queue: '',
   'eventbridge-target': '--bus-dlq',
   'sns-delivery': '--sns-dlq',
