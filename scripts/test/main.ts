@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ChaosOptions } from '../chaos/chaos.js';
 import { runChaos } from '../chaos/run-chaos.js';
+import { ensureChromium } from '../console/browser.js';
 import { deployToEmulator } from '../emulator/deploy.js';
 import { emulatorEnv, ensureEmulator, stopEmulator } from '../emulator/emulator.js';
 import { ensureKafka, kafkaStatus, stopKafka } from '../kafka/engine.js';
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
   if (!(await vitest(['unit', 'cdk'], tally))) problems.push('unit/CDK tests');
 
   if (integration) {
+    // The console's test drives a real browser: install it (as root, with apt-get) or stop here.
+    await ensureChromium();
     const emulator = await ensureEmulator();
     let broker: Awaited<ReturnType<typeof ensureKafka>> | undefined;
     try {
