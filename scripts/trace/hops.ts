@@ -105,12 +105,36 @@ export function assembleTrace(input: TraceInput): OrderTrace {
   const topic = input.topic ?? 'the order log';
   const correlationIds = new Set<string>();
   const detailTypes = new Map<string, string>(); // eventId → detail type
-  const busPuts = new Map<string, { at: number; detailType?: string; by: string }>();
-  const putOnBus = (eventId: string | undefined, at: number, detailType: string | undefined, by: string) => {
+  // Where the time of a bus put can come from, best first: the relay's line just before its
+  // PutEvents, the event's occurredAt (the client's publisher sets it just before its own), the
+  // bus's `time` (whole seconds on AWS). Never later than a rule's first delivery of it.
+  const PUT_SOURCES = ['relay', 'occurredAt', 'busTime'] as const;
+  const busPuts = new Map<
+    string,
+    { at: number; source: (typeof PUT_SOURCES)[number]; detailType?: string; firstSent?: number }
+  >();
+  const putOnBus = (
+    eventId: string | undefined,
+    at: number,
+    source: (typeof PUT_SOURCES)[number],
+    detailType?: string,
+    sent?: number,
+  ) => {
     if (!eventId || !Number.isFinite(at)) return;
     const known = busPuts.get(eventId);
-    if (!known || at < known.at)
-      busPuts.set(eventId, { at, detailType: detailType ?? known?.detailType, by });
+    const better =
+      !known ||
+      PUT_SOURCES.indexOf(source) < PUT_SOURCES.indexOf(known.source) ||
+      (source === known.source && at < known.at);
+    const firstSent = Math.min(
+      sent ?? Number.POSITIVE_INFINITY,
+      known?.firstSent ?? Number.POSITIVE_INFINITY,
+    );
+    busPuts.set(eventId, {
+      ...(better ? { at, source } : { at: known.at, source: known.source }),
+      detailType: detailType ?? known?.detailType,
+      ...(Number.isFinite(firstSent) ? { firstSent } : {}),
+    });
   };
   const kafkaAppended = new Set<string>();
   const groupsLogged = new Set<string>();
@@ -143,8 +167,10 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       const sentAt = str(f.sentAt);
       const what = detailType ?? 'a record';
       if (sentAt) {
+        // Only what a rule delivered was on the bus (the status stream is published to directly).
         const busTime = str(f.busTime);
-        putOnBus(eventId, Math.min(busTime ? ms(busTime) : ms(sentAt), ms(sentAt)), detailType, 'put');
+        const ruled = (route?.topic ? route.topic.rules : (route?.rules ?? [])).length > 0;
+        if (ruled) putOnBus(eventId, busTime ? ms(busTime) : ms(sentAt), 'busTime', detailType, ms(sentAt));
         if (route?.topic) {
           for (const rule of rulesFor(route.topic.rules, detailType))
             add(`rule:${rule.name}:${eventId}`, {
@@ -273,8 +299,9 @@ export function assembleTrace(input: TraceInput): OrderTrace {
 
     if (r.message === LINES.relaying) {
       const entries = Array.isArray(f.entries) ? f.entries.filter((e) => typeof e === 'string') : [];
-      for (const entry of entries)
-        if (entry.startsWith('bus:')) putOnBus(eventId, ms(r.at), entry.slice(4), 'relay');
+      // The line's eventId is its first entry's: only then is it the event the relay put.
+      const first = entries[0];
+      if (first?.startsWith('bus:')) putOnBus(eventId, ms(r.at), 'relay', first.slice(4));
       add(undefined, {
         at: r.at,
         kind: 'outbox-relay',
@@ -310,16 +337,16 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       }
     ).metadata;
     if (metadata?.correlationId) correlationIds.add(metadata.correlationId);
-    if (metadata?.eventId && metadata.occurredAt && !busPuts.has(metadata.eventId))
-      putOnBus(metadata.eventId, ms(metadata.occurredAt), 'OrderPlaced', 'put');
+    if (metadata?.eventId && metadata.occurredAt)
+      putOnBus(metadata.eventId, ms(metadata.occurredAt), 'occurredAt', 'OrderPlaced');
   }
   for (const [eventId, put] of busPuts) {
     const what = put.detailType ?? detailTypes.get(eventId) ?? 'an event';
     add(undefined, {
-      at: iso(put.at),
+      at: iso(Math.min(put.at, put.firstSent ?? put.at)),
       kind: 'bus-put',
       where: bus,
-      summary: `${what} put on the bus${put.by === 'relay' ? ' by the outbox relay' : ''}`,
+      summary: `${what} put on the bus${put.source === 'relay' ? ' by the outbox relay' : ''}`,
       outcome: 'ok',
       eventId,
       detailType: what,

@@ -181,14 +181,44 @@ describe('assembleTrace', () => {
     expect(trace.totalMs).toBe(Date.parse(trace.hops.at(-1)?.at ?? '') - Date.parse(first?.at ?? ''));
   });
 
-  it("starts with the bus put at the bus's own time", () => {
+  it('starts with the bus put of the OrderPlaced at its occurredAt, set as the client put it', () => {
     const [first] = assembleTrace(input()).hops;
     expect(first).toMatchObject({
       kind: 'bus-put',
-      at: '2026-12-03T10:00:00.050Z',
+      at: '2026-12-03T10:00:00.040Z',
       where: 'OrdersBus',
       eventId: PLACED,
     });
+  });
+
+  it("takes the bus's own time for a put when nothing better says it, but never after a delivery", () => {
+    const lateBusTime = line(starterHandled.logGroup, starterHandled.at, starterHandled.message, {
+      ...starterHandled.fields,
+      busTime: '2026-12-03T10:00:01.000Z',
+    });
+    const put = assembleTrace(input({ logs: [lateBusTime], saga: undefined })).hops[0];
+    expect(put).toMatchObject({ kind: 'bus-put', at: '2026-12-03T10:00:00.100Z' });
+  });
+
+  it('shows no bus put for what was published to a topic directly (the status stream)', () => {
+    const status = line('/aws/lambda/status', '2026-12-03T10:00:01.500Z', 'Record handled', {
+      ...keys('evt-status'),
+      messageId: 'm-9',
+      queue: 'StatusQueue-1.fifo',
+      receiveCount: 1,
+      sentAt: '2026-12-03T10:00:01.450Z',
+      detailType: 'OrderStatusChanged',
+      busTime: '2026-12-03T10:00:01.400Z',
+      durationMs: 10,
+    });
+    const queues = new Map(topology.queues).set('StatusQueue-1.fifo', {
+      name: 'OrderNotifications/StatusQueue',
+      rules: [],
+      topic: { name: 'OrderNotifications/OrderStatusStream', rules: [] },
+    });
+    const trace = assembleTrace(input({ logs: [status], topology: { ...topology, queues } }));
+    const ofStatus = trace.hops.filter((h) => h.eventId === 'evt-status').map((h) => h.kind);
+    expect(ofStatus).toEqual(['topic-delivery', 'queue-receive', 'consumer']);
   });
 
   it('derives the rule delivery to a queue from the template and the message sent time', () => {
