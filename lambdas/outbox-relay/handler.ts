@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { sqsClient } from '../shared/clients.js';
+import { sqsClient } from '../shared/sqs-client.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../shared/dead-letter.js';
 import { requireEnv } from '../shared/env.js';
 import { injectFault } from '../shared/faults.js';

@@ -1,11 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // Created on first use so a function bundles and initialises only the clients it touches.
 let dynamo: DynamoDBClient | undefined;
 let documents: DynamoDBDocumentClient | undefined;
-let sqs: SQSClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
   dynamo ??= new DynamoDBClient({});
@@ -17,9 +15,4 @@ export function documentClient(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documents;
-}
-
-export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({});
-  return sqs;
 }

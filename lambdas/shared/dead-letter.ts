@@ -1,6 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sqsClient } from './clients.js';
+import { sqsClient } from './sqs-client.js';
 
 /** Message attribute that carries why a record was dead-lettered by its consumer. */
 export const FAILURE_REASON_ATTRIBUTE = 'failureReason';

@@ -5,7 +5,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
-import { sqsClient } from './clients.js';
 import { FAILURE_REASON_ATTRIBUTE } from './dead-letter.js';
 import { requireEnv } from './env.js';
 import { PoisonMessageError } from './errors.js';
@@ -13,6 +12,7 @@ import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { withCorrelation } from './log-context.js';
 import { logger, metrics } from './powertools.js';
+import { sqsClient } from './sqs-client.js';
 import { idempotencyKeyOf } from './sqs-consumer.js';
 import { describeIssues } from './zod-issues.js';
 

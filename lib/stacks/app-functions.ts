@@ -32,6 +32,8 @@ export const LAMBDA_ESBUILD_ARGS = {
   // Powertools idempotency's JMESPath engine: the app takes keys with functions (23 KB).
   '--alias:@aws-lambda-powertools/jmespath': './lambdas/shared/absent-jmespath.ts',
   '--alias:@aws-lambda-powertools/jmespath/functions': './lambdas/shared/absent-jmespath.ts',
+  // DynamoDB's endpoint discovery cache, for a discovery that is off (8 KB).
+  '--alias:@aws-sdk/endpoint-cache': './lambdas/shared/absent-endpoint-cache.ts',
   // The SDK's event-stream serde, imported on demand and inlined by a one-file bundle (15 KB).
   '--alias:@smithy/core/event-streams': './lambdas/shared/absent-event-streams.ts',
 } as const;

@@ -1,12 +1,12 @@
 import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { sqsClient } from '../../../lambdas/shared/clients.js';
 import { FAILURE_REASON_ATTRIBUTE, SqsDeadLetterSink } from '../../../lambdas/shared/dead-letter.js';
+import { sqsClient } from '../../../lambdas/shared/sqs-client.js';
 import { sqsRecord } from '../support/sqs.js';
 
 // No AWS: the SQS client is a mock that records the commands it was sent.
 const send = vi.hoisted(() => vi.fn(async (_command: unknown) => ({ MessageId: 'dlq-1' })));
-vi.mock('../../../lambdas/shared/clients.js', () => ({ sqsClient: vi.fn(() => ({ send })) }));
+vi.mock('../../../lambdas/shared/sqs-client.js', () => ({ sqsClient: vi.fn(() => ({ send })) }));
 
 const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/EmailDeadLetterQueue';
 const FIFO_DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/OrderStatusDeadLetterQueue.fifo';
