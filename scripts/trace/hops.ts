@@ -371,7 +371,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
 
   // The audit trail holds each event's partition and offset, whatever the consumers logged.
   const relayTimes = hops.filter((h) => h.kind === 'outbox-relay').map((h) => ms(h.at));
-  for (const a of input.audit ?? []) {
+  for (const a of [...(input.audit ?? [])].sort((x, y) => x.partition - y.partition || x.offset - y.offset)) {
     if (kafkaAppended.has(`${a.partition}:${a.offset}`)) continue;
     // Not logged: appended by the first relay run after the event happened.
     const at = relayTimes.find((t) => t >= ms(a.occurredAt)) ?? ms(a.occurredAt);

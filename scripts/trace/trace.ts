@@ -71,7 +71,7 @@ export async function traceOrder(id: string, options: TraceOptions = {}): Promis
     .history(orderId)
     .catch(() => []);
   if (logs.length === 0 && !execution && store.length === 0) return undefined;
-  const audit = (await app.auditTrail(orderId).catch(() => [])) as unknown as AuditLine[];
+  const audit = (await app.auditTrail(orderId).catch(() => [])).flatMap(auditLine);
   const groupsInStore = [
     ...(audit.length > 0 ? [ORDER_LOG_GROUPS.audit] : []),
     ...((await app.saleCounted(orderId).catch(() => false)) ? [ORDER_LOG_GROUPS.sales] : []),
@@ -97,6 +97,18 @@ export async function traceOrder(id: string, options: TraceOptions = {}): Promis
     groupsInStore,
     deadLetters: await deadLettersOf(logs, topology, new SQSClient(config), cfn, orderId),
   });
+}
+
+/** An item of the audit trail (lambdas/order-audit) as a line; anything else is skipped. */
+function auditLine(item: Record<string, unknown>): AuditLine[] {
+  const { eventId, detailType, occurredAt, partition, offset } = item;
+  return typeof eventId === 'string' &&
+    typeof detailType === 'string' &&
+    typeof occurredAt === 'string' &&
+    typeof partition === 'number' &&
+    typeof offset === 'number'
+    ? [{ eventId, detailType, occurredAt, partition, offset }]
+    : [];
 }
 
 const merge = (a: readonly LogRecord[], b: readonly LogRecord[]): LogRecord[] => {
