@@ -90,6 +90,14 @@ export function deliveryFields(record: SQSRecord, startedAt: number, body?: unkn
   };
 }
 
+const jsonOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /** Time a record needs left to be started (a few DynamoDB round trips, with room). */
 export const START_MARGIN_MS = 1000;
 
@@ -114,7 +122,11 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
     const startedAt = Date.now();
     const parsed = parseBody(options.schema, record.body);
     if (!parsed.ok) {
-      await reject(record, parsed.reason, deliveryFields(record, startedAt));
+      // A body that is JSON but fails the schema may still name its order: keep that on the line.
+      const json = jsonOrUndefined(record.body);
+      await withCorrelation(json, () =>
+        reject(record, parsed.reason, deliveryFields(record, startedAt, json)),
+      );
       return;
     }
     const delivery = () => deliveryFields(record, startedAt, parsed.event);

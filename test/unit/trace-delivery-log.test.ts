@@ -75,3 +75,25 @@ describe('the Kafka consumer position fields', () => {
     });
   });
 });
+
+describe('the SQS consumer line of a record that fails its schema', () => {
+  it('still names the order and flow of a body that is JSON', async () => {
+    const error = vi.spyOn(logger, 'error');
+    const event = orderConfirmed({ orderId: 'ord-invalid-1' });
+    const body = { ...event, detail: { ...event.detail, data: { ...event.detail.data, total: 'a lot' } } };
+    const appended = vi.spyOn(logger, 'appendKeys');
+
+    await createSqsConsumer({
+      schema: OrderOutcomeSchema,
+      handle: async () => ({}),
+      persistenceStore: new InMemoryPersistenceLayer(),
+      deadLetters: { send: async () => {} },
+    })(sqsEvent(sqsRecord(body)), lambdaContext());
+
+    expect(appended).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'ord-invalid-1' }));
+    expect(error).toHaveBeenCalledWith(
+      'Record rejected: it can never succeed',
+      expect.objectContaining({ queue: 'EmailQueue', detailType: 'OrderConfirmed' }),
+    );
+  });
+});
