@@ -282,9 +282,18 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const server = createServer((req, res) => {
     void handle(req, res);
   });
+  const wanted = options.port ?? DEFAULT_CONSOLE_PORT;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_CONSOLE_PORT, host, () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${wanted} on ${host} is in use: pass --port <N> (0 picks a free one).`)
+          : error,
+      );
+    });
+    server.listen(wanted, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +74,24 @@ afterAll(async () => {
 const labelsOf = (kind: string) =>
   page.$$eval(`#graph g.node.kind-${kind}`, (nodes) => nodes.map((n) => n.getAttribute('data-label') ?? ''));
 
+/** The status of a GET of the page sent with this Host header. */
+const statusFor = (host: string) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request(running.url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
 describe('npm run console in a headless browser', () => {
+  it('answers only requests addressed to 127.0.0.1 or localhost', async () => {
+    expect(await statusFor(`127.0.0.1:${running.port}`)).toBe(200);
+    expect(await statusFor(`localhost:${running.port}`)).toBe(200);
+    expect(await statusFor(`console.attacker.example:${running.port}`)).toBe(403);
+  });
+
   it('draws the bus, every rule with its pattern, the queues with depths, the saga, the Kafka topic and each group', async () => {
     expect(await labelsOf('bus')).toHaveLength(
       resources.filter((r) => r.Type === 'AWS::Events::EventBus').length,

@@ -42,6 +42,9 @@ export function drawTopology(topology: TopologyResponse, onSelect: (nodeId: stri
   const root = svg('svg', {
     id: 'graph',
     viewBox: `0 0 ${Math.ceil(topology.width)} ${Math.ceil(topology.height)}`,
+    // Its size at 1:1; fitted to the page's width by CSS unless "Actual size" is on.
+    width: Math.ceil(topology.width),
+    height: Math.ceil(topology.height),
     role: 'img',
     'aria-label': 'The deployed topology',
   });
