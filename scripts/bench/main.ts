@@ -20,6 +20,7 @@ import { fail, progress, runMain } from '../shared/progress.js';
 import { run } from '../shared/run.js';
 import { summarize } from '../shared/stats.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from './args.js';
+import { readBaseline } from './baseline.js';
 import { coldInit, findBundles } from './bundles.js';
 import { measureEventStore } from './event-store.js';
 import { BenchFlows, type ConsumerResult, measureSaga } from './flows.js';
@@ -170,6 +171,7 @@ async function bench(options: BenchOptions): Promise<void> {
       options,
       durationSeconds: (Date.now() - started) / 1000,
       bundles,
+      baseline: readBaseline(),
       synthSeconds,
       deploys,
       flows: { fanOut: lowLatency, eventBridge: pick(bus, 'eventbridge'), saga },

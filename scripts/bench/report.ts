@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { ROOT } from '../shared/paths.js';
 import { resourceName } from '../shared/resource-names.js';
-import { ratio, type Summary } from '../shared/stats.js';
+import { median, ratio, type Summary } from '../shared/stats.js';
 import { markdownTable } from '../shared/table.js';
 import type { BenchOptions } from './args.js';
+import { type Baseline, baselineOf } from './baseline.js';
 import type { Contributor } from './bundles.js';
 import type { EventStoreResult } from './event-store.js';
 import type { ConsumerResult, Invocations, SagaResult } from './flows.js';
@@ -45,6 +46,8 @@ export interface BenchResult {
   readonly options: BenchOptions;
   readonly durationSeconds: number;
   readonly bundles: readonly BundleResult[];
+  /** An earlier run's bundle figures, shown beside these (scripts/bench/baseline.ts). */
+  readonly baseline?: Baseline;
   readonly synthSeconds: Summary;
   readonly deploys: readonly DeployRun[];
   readonly flows: {
@@ -100,6 +103,28 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
 const num = (v: number | undefined, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
 const spread = (s: Summary) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
+
+/** The range of bundle sizes and cold-init medians, now and (with a baseline) before. */
+export function bundleTotals(r: Pick<BenchResult, 'bundles' | 'baseline'>): string {
+  const range = (values: readonly number[], format: (n: number) => string) =>
+    values.length === 0 ? '–' : `${format(Math.min(...values))}–${format(Math.max(...values))}`;
+  const now = `Bundles ${range(
+    r.bundles.map((b) => b.bytes),
+    kb,
+  )}, cold init medians ${range(
+    r.bundles.map((b) => b.coldInitMs.median),
+    ms,
+  )}, median of the medians ${ms(median(r.bundles.map((b) => b.coldInitMs.median)))}`;
+  if (!r.baseline) return `${now}.`;
+  const before = r.baseline.bundles;
+  return `${now}; before: bundles ${range(
+    before.map((b) => b.bytes),
+    kb,
+  )}, cold init medians ${range(
+    before.map((b) => b.coldInitMs.median),
+    ms,
+  )}, median of the medians ${ms(median(before.map((b) => b.coldInitMs.median)))}.`;
+}
 
 interface FlowRow {
   readonly name: string;
@@ -164,17 +189,32 @@ ${markdownTable(
 Bundle = \`index.mjs\` as esbuild wrote it (minified ESM, AWS SDK inside). Cold init = a fresh
 Node process importing the bundle, with the function's environment from the template, until
 its handler is a function (Node's own start-up excluded); median (min–max) of ${r.options.initRuns} runs.
-Functions sharing one bundle share a row.
+Functions sharing one bundle share a row.${
+    r.baseline
+      ? ` Before = the run of ${r.baseline.date.slice(0, 10)} on ${r.baseline.commit}, ${r.baseline.label} ([baseline-xray-sdk.json](baseline-xray-sdk.json)); its cold init ran on the same machine kind, so compare the two columns as a ratio.`
+      : ''
+  }
 
 ${markdownTable(
-  ['Functions', 'Bundle', `Over ${BUNDLE_TARGET_BYTES / 1024} KB`, 'Cold init'],
-  r.bundles.map((b) => [
-    b.functions.map(resourceName).join(', '),
-    kb(b.bytes),
-    b.contributors ? 'yes' : 'no',
-    spread(b.coldInitMs),
-  ]),
+  r.baseline
+    ? ['Functions', 'Bundle', 'Before', `Over ${BUNDLE_TARGET_BYTES / 1024} KB`, 'Cold init', 'Before']
+    : ['Functions', 'Bundle', `Over ${BUNDLE_TARGET_BYTES / 1024} KB`, 'Cold init'],
+  r.bundles.map((b) => {
+    const before = baselineOf(r.baseline, b.functions);
+    const over = b.contributors ? 'yes' : 'no';
+    const names = b.functions.map(resourceName).join(', ');
+    if (!r.baseline) return [names, kb(b.bytes), over, spread(b.coldInitMs)];
+    return [
+      names,
+      kb(b.bytes),
+      before ? kb(before.bytes) : '–',
+      over,
+      spread(b.coldInitMs),
+      before ? ms(before.coldInitMedianMs) : '–',
+    ];
+  }),
 )}
+${bundleTotals(r)}
 ${
   over.length === 0
     ? ''

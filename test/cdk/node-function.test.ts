@@ -40,7 +40,11 @@ describe("the app's function bundle", () => {
     expect(
       sources.filter((s) => /aws-xray-sdk|powertools\/tracer|cls-hooked|node_modules\/semver/.test(s)),
     ).toEqual([]);
-    expect(sources.filter((s) => /powertools\/jmespath|submodules\/event-streams/.test(s))).toEqual([]);
+    expect(
+      sources.filter((s) =>
+        /powertools\/jmespath|submodules\/event-streams|endpoint-cache|mnemonist/.test(s),
+      ),
+    ).toEqual([]);
     expect(sources.some((s) => s.endsWith('lambdas/shared/absent-jmespath.ts'))).toBe(true);
   });
 
