@@ -92,12 +92,17 @@ function rulesFor(rules: readonly RuleRef[], detailType: string | undefined): re
 /** The order's hops from its log lines, saga history and stores, in time order with latencies. */
 export function assembleTrace(input: TraceInput): OrderTrace {
   const hops: Hop[] = [];
-  const once = new Set<string>();
+  // A keyed hop is one hop however many lines show it (a rule's delivery to a topic is seen
+  // by each subscribed queue): the earliest of them.
+  const keyed = new Map<string, number>();
   const add = (key: string | undefined, hop: Hop) => {
-    if (key !== undefined) {
-      if (once.has(key)) return;
-      once.add(key);
+    const index = key === undefined ? undefined : keyed.get(key);
+    if (index !== undefined) {
+      const known = hops[index];
+      if (known && ms(hop.at) < ms(known.at)) hops[index] = hop;
+      return;
     }
+    if (key !== undefined) keyed.set(key, hops.length);
     hops.push(hop);
   };
   const functionOf = (r: LogRecord) => input.topology.logGroups.get(r.logGroup) ?? r.logGroup;

@@ -237,6 +237,22 @@ describe('assembleTrace', () => {
     expect(confirmed).toContain('topic-delivery OrderNotifications/OrderOutcomesTopic');
   });
 
+  it("times a rule's delivery to a topic at the first of its queues' deliveries", () => {
+    const loyalty = line(emailHandled.logGroup, '2026-12-03T10:00:03.500Z', 'Record handled', {
+      ...emailHandled.fields,
+      messageId: 'm-4',
+      queue: 'LoyaltyQueue-1',
+      sentAt: '2026-12-03T10:00:01.150Z',
+    });
+    const queues = new Map(topology.queues);
+    const email = queues.get('EmailQueue-1');
+    if (email) queues.set('LoyaltyQueue-1', { ...email, name: 'OrderNotifications/LoyaltyQueue' });
+    const trace = assembleTrace(input({ logs: [emailHandled, loyalty], topology: { ...topology, queues } }));
+    expect(trace.hops.filter((h) => h.kind === 'rule-delivery').map((h) => h.at)).toEqual([
+      '2026-12-03T10:00:01.150Z',
+    ]);
+  });
+
   it('shows the queue wait of a receive: from the sent time to the start of the handling', () => {
     const receive = assembleTrace(input()).hops.find(
       (h) => h.kind === 'queue-receive' && h.eventId === PLACED,
