@@ -43,7 +43,10 @@ export async function screenshotConsole(url: string, orderId: string, file: stri
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1.25 });
     await openConsole(page, url);
-    await traceInPage(page, orderId, { until: ['saga-step', 'kafka-consume'], timeoutMs: 60_000 });
+    await traceInPage(page, orderId, {
+      until: ['saga-step', 'consumer', 'kafka-consume'],
+      timeoutMs: 60_000,
+    });
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     await page.screenshot({ path: file, fullPage: true });
   } finally {

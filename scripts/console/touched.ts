@@ -57,5 +57,8 @@ export function touchedNodes(
       if (candidates.some((c) => names.get(n.id)?.has(c))) touched.add(n.id);
     }
   }
+  // A group's read is its function's invocation (the consumer logs no line of its own there).
+  for (const e of topology.edges)
+    if (touched.has(e.from) && e.from.startsWith('group:') && e.kind === 'flow') touched.add(e.to);
   return [...touched];
 }

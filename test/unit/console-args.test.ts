@@ -63,7 +63,7 @@ describe('npm run console arguments', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--port must be a whole number from 1024 to 65535, got '70000'/);
     expect(result.stderr).toMatch(/Usage: npm run console/);
-  });
+  }, 30_000); // A tsx start-up takes seconds on a loaded 2-core machine.
 });
 
 describe('the console server', () => {

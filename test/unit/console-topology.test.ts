@@ -123,7 +123,7 @@ describe('the nodes an order touched', () => {
   const labels = (ids: readonly string[]) =>
     ids.map((id) => topology.nodes.find((n) => n.id === id)?.label).sort();
 
-  it('are found by resource name, saga state, topic-partition and group, and by the kind of a one-of-a-kind node', () => {
+  it('are found by resource name, saga state, topic-partition and group (and its function), and by the kind of a one-of-a-kind node', () => {
     const touched = touchedNodes(
       topology,
       trace([
@@ -144,6 +144,7 @@ describe('the nodes an order touched', () => {
         'ReserveStock',
         'orders.events',
         'order-audit',
+        'OrderAudit',
       ].sort(),
     );
   });
