@@ -14,8 +14,9 @@ Options:
   --json            print the trace as JSON (the OrderTrace object)
   --aws             use your AWS credentials and region instead of the local emulator
                     (the logs are read with CloudWatch Logs Insights)
+  --insights        read the logs with Logs Insights on the emulator too (as --aws does)
   --since <time>    read logs from then on: ISO 8601 or an age like 30m, 2h, 1d
-                    (default: all on the emulator, 1d on AWS)
+                    (default: all with FilterLogEvents, 1d with Insights)
   --help            this text
 
 Examples:
@@ -35,6 +36,7 @@ export type TraceArgs =
       readonly id: string;
       readonly json: boolean;
       readonly aws: boolean;
+      readonly insights: boolean;
       /** Epoch ms; undefined reads every line. */
       readonly since?: number;
     };
@@ -61,8 +63,16 @@ export function parseTraceArgs(argv: readonly string[], now = new Date()): Trace
     throw new UsageError(`--since: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Insights needs a time range; a day back covers an order's whole life with room.
-  if (since === undefined && values.aws) since = now.getTime() - 86_400_000;
-  return { help: false, id, json: values.json, aws: values.aws, ...(since === undefined ? {} : { since }) };
+  const insights = values.aws || values.insights;
+  if (since === undefined && insights) since = now.getTime() - 86_400_000;
+  return {
+    help: false,
+    id,
+    json: values.json,
+    aws: values.aws,
+    insights,
+    ...(since === undefined ? {} : { since }),
+  };
 }
 
 function parse(argv: readonly string[]) {
@@ -73,6 +83,7 @@ function parse(argv: readonly string[]) {
     options: {
       json: { type: 'boolean', default: false },
       aws: { type: 'boolean', default: false },
+      insights: { type: 'boolean', default: false },
       since: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },

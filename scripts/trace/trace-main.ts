@@ -16,6 +16,7 @@ runMain(async () => {
   }
   const trace = await traceOrder(args.id, {
     aws: args.aws,
+    insights: args.insights,
     ...(args.since === undefined ? {} : { since: args.since }),
     onProgress: (message) => progress.info(message),
   });

@@ -21,7 +21,9 @@ export const TRACED_STACKS = ['OrderEvents', 'OrderNotifications', 'OrderFulfilm
 export interface TraceOptions {
   /** Read AWS itself (your credentials and region; logs through Logs Insights), not the emulator. */
   readonly aws?: boolean;
-  /** Epoch ms to read logs from; Insights needs one (default: a day back on AWS). */
+  /** Read the logs with Logs Insights on the emulator too (it always does on AWS). */
+  readonly insights?: boolean;
+  /** Epoch ms to read logs from; Insights needs one (default: a day back). */
   readonly since?: number;
   /** Told what is being read, for progress output. */
   readonly onProgress?: (message: string) => void;
@@ -48,8 +50,9 @@ export async function traceOrder(id: string, options: TraceOptions = {}): Promis
     await physicalIdsOf(cfn, TRACED_STACKS),
   );
   const logGroups = [...topology.logGroups.keys()];
-  const since = options.since ?? (aws ? Date.now() - 86_400_000 : undefined);
-  const read: LogReader = aws
+  const insights = aws || options.insights === true;
+  const since = options.since ?? (insights ? Date.now() - 86_400_000 : undefined);
+  const read: LogReader = insights
     ? insightsLogReader(new CloudWatchLogsClient(config), {
         logGroups,
         since: since ?? 0,

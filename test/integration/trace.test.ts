@@ -92,6 +92,18 @@ describe('npm run trace', () => {
     expect(byCorrelation?.orderId).toBe(orderId);
   });
 
+  it('reads the same hops through Logs Insights (the --aws way) as through FilterLogEvents', async () => {
+    const since = Date.parse(trace.hops[0]?.at ?? '') - 5_000;
+    const bare = (t: OrderTrace | undefined) =>
+      (t?.hops ?? []).map(({ at, kind, where, summary }) => ({ at, kind, where, summary }));
+    const filtered = bare(await traceOrder(orderId, { since }));
+    expect(filtered.length).toBeGreaterThan(0);
+    // Lines logged between the two reads only add hops.
+    expect(bare(await traceOrder(orderId, { since, insights: true }))).toEqual(
+      expect.arrayContaining(filtered),
+    );
+  });
+
   it('exits non-zero with a message for an id nothing knows', () => {
     const unknown = newOrderId('never-placed');
     const result = spawnSync(

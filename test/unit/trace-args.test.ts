@@ -5,7 +5,13 @@ const NOW = new Date('2026-12-03T16:00:00.000Z');
 
 describe('parseTraceArgs', () => {
   it('takes one id and reads the emulator as text by default', () => {
-    expect(parseTraceArgs(['ord-1'], NOW)).toEqual({ help: false, id: 'ord-1', json: false, aws: false });
+    expect(parseTraceArgs(['ord-1'], NOW)).toEqual({
+      help: false,
+      id: 'ord-1',
+      json: false,
+      aws: false,
+      insights: false,
+    });
   });
 
   it('turns on JSON output with --json', () => {
@@ -17,6 +23,11 @@ describe('parseTraceArgs', () => {
       aws: true,
       since: NOW.getTime() - 86_400_000,
     });
+  });
+
+  it('reads with Insights on AWS, and on the emulator with --insights', () => {
+    expect(parseTraceArgs(['ord-1', '--aws'], NOW)).toMatchObject({ insights: true });
+    expect(parseTraceArgs(['ord-1', '--insights'], NOW)).toMatchObject({ aws: false, insights: true });
   });
 
   it('reads --since as an age', () => {
