@@ -24,33 +24,54 @@ export const chromiumPath = (env: NodeJS.ProcessEnv = process.env): string =>
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const executable = chromiumPath(env);
   if (existsSync(executable)) return executable;
-  const where = env.CHROMIUM_PATH ? `CHROMIUM_PATH (${executable})` : executable;
-  throw new Error(`no Chromium at ${where}: ${HOW_TO_INSTALL}.`);
+  throw missingChromium(env);
 }
 
-const onPath = (command: string, env: NodeJS.ProcessEnv) =>
-  (env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, command)));
+const missingChromium = (env: NodeJS.ProcessEnv) =>
+  new Error(
+    `no Chromium at ${env.CHROMIUM_PATH ? `CHROMIUM_PATH (${chromiumPath(env)})` : chromiumPath(env)}: ${HOW_TO_INSTALL}.`,
+  );
+
+/** What installing the browser touches, replaceable in tests. */
+export interface ChromiumSystem {
+  exists(file: string): boolean;
+  isRoot(): boolean;
+  run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<unknown>;
+}
+
+const realSystem: ChromiumSystem = {
+  exists: existsSync,
+  isRoot: () => process.getuid?.() === 0,
+  run: (command, args, env) => run(command, args, { env, quiet: true }),
+};
+
+const onPath = (command: string, env: NodeJS.ProcessEnv, system: ChromiumSystem) =>
+  (env.PATH ?? '').split(path.delimiter).some((dir) => dir && system.exists(path.join(dir, command)));
 
 /**
  * The browser, installed first with apt-get when it is missing and this is root on a machine
  * with apt-get (a clean CI machine); anywhere else a missing browser is an error saying how to
  * install it. A CHROMIUM_PATH that names nothing is an error too: it was asked for.
  */
-export async function ensureChromium(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (existsSync(chromiumPath(env)) || env.CHROMIUM_PATH) return findChromium(env);
-  if (process.getuid?.() !== 0 || !onPath('apt-get', env)) return findChromium(env);
+export async function ensureChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  system: ChromiumSystem = realSystem,
+): Promise<string> {
+  const executable = chromiumPath(env);
+  if (system.exists(executable)) return executable;
+  if (env.CHROMIUM_PATH || !system.isRoot() || !onPath('apt-get', env, system)) throw missingChromium(env);
   progress.step(
     `Installing ${CHROMIUM_PACKAGE} for the console's browser test (apt-get install -y ${CHROMIUM_PACKAGE})`,
   );
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => run('apt-get', ['install', '-y', CHROMIUM_PACKAGE], { env: aptEnv, quiet: true });
+  const install = () => system.run('apt-get', ['install', '-y', CHROMIUM_PACKAGE], aptEnv);
   await install().catch(async () => {
     // A clean machine may have no package lists yet.
     progress.info('apt-get install failed; updating the package lists (apt-get update) and trying again');
-    await run('apt-get', ['update'], { env: aptEnv, quiet: true });
+    await system.run('apt-get', ['update'], aptEnv);
     await install();
   });
-  const executable = findChromium(env);
+  if (!system.exists(executable)) throw missingChromium(env);
   progress.ok(`Installed ${CHROMIUM_PACKAGE} (${executable})`);
   return executable;
 }

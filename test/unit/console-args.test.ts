@@ -8,7 +8,6 @@ import {
   parseConsoleArgs,
   UsageError,
 } from '../../scripts/console/args.js';
-import { ensureChromium, findChromium } from '../../scripts/console/browser.js';
 import { startConsole } from '../../scripts/console/server.js';
 import { ROOT } from '../../scripts/shared/paths.js';
 
@@ -69,17 +68,5 @@ describe('npm run console arguments', () => {
 describe('the console server', () => {
   it('refuses to listen on an address other than 127.0.0.1', async () => {
     await expect(startConsole({ host: '0.0.0.0', port: 0 })).rejects.toThrow(/listens on 127\.0\.0\.1 only/);
-  });
-});
-
-describe("the console's browser", () => {
-  const missing = { ...process.env, CHROMIUM_PATH: path.join(ROOT, '.local', 'no-such-chromium') };
-
-  it("names Debian's chromium package when the browser is missing", () => {
-    expect(() => findChromium(missing)).toThrow(/no Chromium at CHROMIUM_PATH .*apt-get install -y chromium/);
-  });
-
-  it('installs nothing for a CHROMIUM_PATH that names nothing: it says so instead', async () => {
-    await expect(ensureChromium(missing)).rejects.toThrow(/no Chromium at CHROMIUM_PATH/);
   });
 });
