@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOrderId, placeOrder } from '../../contracts/samples.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../../lambdas/shared/dead-letter.js';
 import { launchChromium } from '../../scripts/console/browser.js';
+import type { TopologyResponse } from '../../scripts/console/model.js';
 import { openConsole, traceInPage } from '../../scripts/console/screenshot.js';
 import { type RunningConsole, startConsole } from '../../scripts/console/server.js';
 import { connectClients } from '../../scripts/dead-letters/cli.js';
@@ -127,13 +128,13 @@ describe('npm run console in a headless browser', () => {
   });
 
   it('shows the live depth of a dead-letter queue that holds a message', async () => {
+    const { physicalIds } = (await (await fetch(`${running.url}api/topology`)).json()) as TopologyResponse;
+    const nodeId = Object.entries(physicalIds).find(([, url]) => url === dlqUrl)?.[0];
+    expect(nodeId, `a node for ${dlqUrl}`).toBeDefined();
     const visible = await waitFor(
       `a depth of at least 1 on ${DLQ}`,
       async () => {
-        const text = await page
-          .locator('#graph g.node.kind-dead-letter-queue', { hasText: 'PromotionsQueue DLQ' })
-          .locator('text.reading')
-          .textContent();
+        const text = await page.locator(`#graph g.node[data-id="${nodeId}"] text.reading`).textContent();
         const n = Number(/^(\d+) waiting/.exec(text ?? '')?.[1] ?? 0);
         return n >= 1 ? n : undefined;
       },
