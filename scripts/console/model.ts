@@ -167,4 +167,6 @@ export interface ApiError {
 /** What `GET /api/topology` answers: the drawing and the deployed names of its nodes. */
 export interface TopologyResponse extends LaidOutTopology {
   readonly physicalIds: Readonly<Record<string, string>>;
+  /** How often the server reads the live figures; the page asks as often. */
+  readonly pollMs: number;
 }

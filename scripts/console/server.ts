@@ -91,11 +91,9 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const topology = layoutTopology(
     extractTopology(readTemplates(options.cdkOut ?? CDK_OUT, 'the console draws the app from them')),
   );
-  const [script, html, css] = await Promise.all([
-    bundlePage(),
-    Promise.resolve(readFileSync(path.join(UI_DIR, 'index.html'), 'utf8')),
-    Promise.resolve(readFileSync(path.join(UI_DIR, 'style.css'), 'utf8')),
-  ]);
+  const script = await bundlePage();
+  const html = readFileSync(path.join(UI_DIR, 'index.html'), 'utf8');
+  const css = readFileSync(path.join(UI_DIR, 'style.css'), 'utf8');
 
   const dlqClients = connectClients(false);
   const sfn = new SFNClient(clientConfig(emulatorEnv(process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT)));
@@ -130,7 +128,6 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   };
 
   let latest: LiveSnapshot | undefined;
-  let firstReading: Promise<LiveSnapshot> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const poll = async (): Promise<LiveSnapshot> => {
@@ -153,21 +150,12 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         .finally(loop);
     }, pollMs);
   };
-  firstReading = poll().finally(loop);
-  const live = async () => latest ?? (await (firstReading as Promise<LiveSnapshot>));
+  const firstReading = poll().finally(loop);
+  const live = async () => latest ?? (await firstReading);
 
-  let discovered: Promise<DeadLetterQueue[]> | undefined;
-  const deadLetterQueues = (fresh = false) => {
-    if (!discovered || fresh)
-      discovered = discoverDeadLetterQueues(dlqClients).catch((error: unknown) => {
-        discovered = undefined;
-        throw error;
-      });
-    return discovered;
-  };
-  /** Every dead-letter queue drawn or known to `npm run dlq`, with its depth. */
+  /** Every dead-letter queue drawn or known to `npm run dlq`, with its depth (read afresh). */
   const deadLetterList = async (): Promise<{ view: DeadLetterView; queue?: DeadLetterQueue }[]> => {
-    const queues = await deadLetterQueues(true);
+    const queues = await discoverDeadLetterQueues(dlqClients);
     const nodeOfUrl = new Map(
       topology.nodes.flatMap((n) => {
         const url = ids.get(n.id);
@@ -224,9 +212,9 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     };
   };
 
-  const routes: Record<string, (url: URL, req: IncomingMessage) => Promise<unknown>> = {
+  const routes: Record<string, (url: URL) => Promise<unknown>> = {
     'GET /api/topology': async () =>
-      ({ ...topology, physicalIds: Object.fromEntries(ids) }) satisfies TopologyResponse,
+      ({ ...topology, physicalIds: Object.fromEntries(ids), pollMs }) satisfies TopologyResponse,
     'GET /api/live': live,
     'GET /api/trace': async (url) => {
       const id = url.searchParams.get('id')?.trim();
@@ -271,7 +259,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     if (!route)
       return send(404, 'application/json', JSON.stringify({ error: `no ${req.method} ${url.pathname}` }));
     try {
-      send(200, 'application/json', JSON.stringify(await route(url, req)));
+      send(200, 'application/json', JSON.stringify(await route(url)));
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
@@ -304,7 +292,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     close: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await firstReading?.catch(() => undefined);
+      await firstReading.catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await admin?.disconnect().catch(() => undefined);

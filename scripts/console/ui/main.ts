@@ -12,8 +12,6 @@ import { type Drawing, drawTopology, KIND_NAMES } from './graph.js';
 
 /** The console page: the drawing, live readings, an order's trace, the dead-letter panel. */
 
-const POLL_MS = 3000;
-
 let topology: TopologyResponse | undefined;
 let drawing: Drawing | undefined;
 let latest: LiveSnapshot | undefined;
@@ -271,7 +269,7 @@ async function start(): Promise<void> {
   byId('dlq-refresh').addEventListener('click', () => void listDeadLetters());
   await refreshLive();
   document.body.dataset.ready = 'true';
-  setInterval(() => void refreshLive(), POLL_MS);
+  setInterval(() => void refreshLive(), topology.pollMs);
   void listDeadLetters();
 }
 
