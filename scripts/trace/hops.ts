@@ -3,7 +3,7 @@ import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
 import { sagaPath } from '../saga/saga.js';
 import type { LogRecord } from './log-records.js';
 import type { HopKind, HopOutcome, OrderTrace, TraceHop } from './model.js';
-import type { RuleRef, Topology } from './topology.js';
+import type { QueueRoute, RuleRef, Topology } from './topology.js';
 
 /** An event of the order's event store, as the trace needs it. */
 export interface StoreAppend {
@@ -87,6 +87,58 @@ const errorText = (v: unknown) =>
 function rulesFor(rules: readonly RuleRef[], detailType: string | undefined): readonly RuleRef[] {
   const named = rules.filter((r) => detailType !== undefined && r.detailTypes?.includes(detailType));
   return named.length > 0 ? named : rules.filter((r) => r.detailTypes === undefined || !detailType);
+}
+
+/** The event a hop is about, where known (absent keys rather than undefined ones). */
+const ids = (eventId?: string, detailType?: string) => ({
+  ...(eventId ? { eventId } : {}),
+  ...(detailType ? { detailType } : {}),
+});
+
+/**
+ * How a message reached its queue, timed when SQS took it: each rule that can have delivered
+ * it, straight to the queue or to the topic the queue subscribes to (one hop per event, since
+ * every subscribed queue sees it), then the topic's delivery to this queue.
+ */
+function deliveries(
+  route: QueueRoute | undefined,
+  queue: string,
+  sentAt: string,
+  messageId: string,
+  about: { eventId?: string; detailType?: string },
+): { key: string; hop: Hop }[] {
+  const what = about.detailType ?? 'a record';
+  const queueName = route?.name ?? queue;
+  const topic = route?.topic;
+  const rules = rulesFor(topic ? topic.rules : (route?.rules ?? []), about.detailType);
+  const ruleHops = rules.map((rule): { key: string; hop: Hop } => ({
+    key: topic ? `rule:${rule.name}:${about.eventId}` : `rule:${rule.name}:${messageId}`,
+    hop: {
+      at: sentAt,
+      kind: 'rule-delivery',
+      where: rule.name,
+      summary: `${what} matched rule ${rule.name} → ${topic ? `topic ${topic.name}` : queueName}`,
+      outcome: 'ok',
+      ...ids(about.eventId, about.detailType),
+      details: topic ? { target: topic.name } : { target: queueName, messageId },
+    },
+  }));
+  if (!topic) return ruleHops;
+  return [
+    ...ruleHops,
+    {
+      key: `topic:${messageId}`,
+      hop: {
+        at: sentAt,
+        kind: 'topic-delivery',
+        where: topic.name,
+        summary: `${what} delivered to ${queueName}`,
+        outcome: 'ok',
+        ...ids(about.eventId, about.detailType),
+        details: { queue: queueName, messageId },
+      },
+    },
+  ];
 }
 
 /** The order's hops from its log lines, saga history and stores, in time order with latencies. */
@@ -176,52 +228,18 @@ export function assembleTrace(input: TraceInput): OrderTrace {
         const busTime = str(f.busTime);
         const ruled = (route?.topic ? route.topic.rules : (route?.rules ?? [])).length > 0;
         if (ruled) putOnBus(eventId, busTime ? ms(busTime) : ms(sentAt), 'busTime', detailType, ms(sentAt));
-        if (route?.topic) {
-          for (const rule of rulesFor(route.topic.rules, detailType))
-            add(`rule:${rule.name}:${eventId}`, {
-              at: sentAt,
-              kind: 'rule-delivery',
-              where: rule.name,
-              summary: `${what} matched rule ${rule.name} → topic ${route.topic.name}`,
-              outcome: 'ok',
-              ...(eventId ? { eventId } : {}),
-              ...(detailType ? { detailType } : {}),
-              details: { target: route.topic.name },
-            });
-          add(`topic:${messageId}`, {
-            at: sentAt,
-            kind: 'topic-delivery',
-            where: route.topic.name,
-            summary: `${what} delivered to ${queueName}`,
-            outcome: 'ok',
-            ...(eventId ? { eventId } : {}),
-            ...(detailType ? { detailType } : {}),
-            details: { queue: queueName, messageId },
-          });
-        } else {
-          for (const rule of rulesFor(route?.rules ?? [], detailType))
-            add(`rule:${rule.name}:${messageId}`, {
-              at: sentAt,
-              kind: 'rule-delivery',
-              where: rule.name,
-              summary: `${what} matched rule ${rule.name} → ${queueName}`,
-              outcome: 'ok',
-              ...(eventId ? { eventId } : {}),
-              ...(detailType ? { detailType } : {}),
-              details: { target: queueName, messageId },
-            });
-        }
+        for (const { key, hop } of deliveries(route, queue, sentAt, messageId, ids(eventId, detailType)))
+          add(key, hop);
       }
       const outcome: HopOutcome =
         r.message === LINES.handled ? 'ok' : r.message === LINES.retried ? 'retried' : 'dead-lettered';
-      const ids = { ...(eventId ? { eventId } : {}), ...(detailType ? { detailType } : {}) };
       add(undefined, {
         at: iso(receivedAt),
         kind: 'queue-receive',
         where: queueName,
         summary: `${what} received by ${functionOf(r)} (receive ${receiveCount})`,
         outcome: receiveCount > 1 ? 'retried' : 'ok',
-        ...ids,
+        ...ids(eventId, detailType),
         details: {
           receiveCount,
           messageId,
@@ -240,7 +258,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
               ? `${what} failed, to be retried: ${errorText(f.error)}`
               : `${what} rejected: ${str(f.reason) ?? 'no reason given'}`,
         outcome,
-        ...ids,
+        ...ids(eventId, detailType),
         details: {
           attempt: receiveCount,
           ...(num(f.durationMs) !== undefined ? { durationMs: num(f.durationMs) ?? 0 } : {}),
@@ -253,7 +271,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
           where: `${queueName} DLQ`,
           summary: `${what} dead-lettered by ${consumer}: ${str(f.reason) ?? 'no reason given'}`,
           outcome: 'dead-lettered',
-          ...ids,
+          ...ids(eventId, detailType),
           details: { messageId, reason: str(f.reason) ?? '' },
         });
       lastOutcome.set(messageId, { queue, at: r.at, outcome, ...(eventId ? { eventId } : {}) });
@@ -269,7 +287,6 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       const what = detailType ?? 'a record';
       const appendedAt =
         str(f.appendedAt) ?? (num(f.timestamp) !== undefined ? iso(num(f.timestamp) ?? 0) : undefined);
-      const ids = { ...(eventId ? { eventId } : {}), ...(detailType ? { detailType } : {}) };
       if (appendedAt) {
         kafkaAppended.add(`${partition}:${offset}`);
         add(`kafka:${partition}:${offset}`, {
@@ -278,7 +295,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
           where: `${str(f.topic) ?? topic}[${partition}]`,
           summary: `${what} appended at partition ${partition}, offset ${offset}`,
           outcome: 'ok',
-          ...ids,
+          ...ids(eventId, detailType),
           details: { partition, offset },
         });
       }
@@ -296,7 +313,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
               ? `${group} failed on ${what}, batch to be retried: ${errorText(f.error)}`
               : `${group} sent ${what} to its failure queue: ${str(f.reason) ?? ''}`,
         outcome,
-        ...ids,
+        ...ids(eventId, detailType),
         details: { group, partition, offset, function: functionOf(r) },
       });
       continue;
@@ -313,7 +330,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
         where: functionOf(r),
         summary: `relayed the outbox of version ${num(f.version) ?? '?'}: ${entries.join(', ') || 'nothing'}`,
         outcome: 'ok',
-        ...(eventId ? { eventId } : {}),
+        ...ids(eventId),
         details: { version: num(f.version) ?? -1, entries: entries.join(', ') },
       });
       continue;
@@ -411,7 +428,8 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       at: last?.at ?? hops.at(-1)?.at ?? new Date().toISOString(),
       kind: 'dead-letter',
       where: `${route?.name ?? d.queue} DLQ`,
-      summary: `moved to the dead-letter queue: ${d.reason}`,
+      // Timed at the last failure: SQS moves it at the next receive, and says nowhere when.
+      summary: `moved to the dead-letter queue after its last failed receive: ${d.reason}`,
       outcome: 'dead-lettered',
       ...(last?.eventId ? { eventId: last.eventId } : {}),
       details: { messageId: d.messageId, reason: d.reason },

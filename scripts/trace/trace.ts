@@ -137,13 +137,21 @@ async function deadLettersOf(
     const dlq = queues.find((q) => q.sourceQueues.some((s) => s.url.endsWith(`/${failure.queue}`)));
     if (!dlq) continue;
     const messages = await peekMessages(sqs, dlq.url, 100);
-    const message = messages.find(
-      (m) => m.MessageId === failure.messageId || (m.Body ?? '').includes(`"orderId":"${orderId}"`),
-    );
+    // A redrive policy keeps the message id; else the body's envelope names the order.
+    const message = messages.find((m) => m.MessageId === failure.messageId || orderIdOf(m.Body) === orderId);
     if (message)
       found.push({ queue: failure.queue, messageId: failure.messageId, reason: failureReasonOf(message) });
   }
   return found;
+}
+
+/** The order id in an event's body (`detail.data.orderId`), if it is one. */
+function orderIdOf(body: string | undefined): unknown {
+  try {
+    return (JSON.parse(body ?? '') as { detail?: { data?: { orderId?: unknown } } }).detail?.data?.orderId;
+  } catch {
+    return undefined;
+  }
 }
 
 const clock = (iso: string) => iso.slice(11, 23);
