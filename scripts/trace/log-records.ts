@@ -47,7 +47,7 @@ export function filterLogReader(logGroups: readonly string[], since?: number): L
   return async (id) => {
     const records: LogRecord[] = [];
     for (const group of logGroups) {
-      for (const line of await logLines(group, id, since)) {
+      for (const line of await logLines(group, id, since, true)) {
         const record = parseLogLine(line, group);
         if (record && isAbout(record, id)) records.push(record);
       }
