@@ -22,8 +22,9 @@ the Kafka tests on real brokers that they start and stop (Java 17+, Maven): deli
 semantics, consumer groups, replay and retention on one broker, in-sync replicas on a
 3-node KRaft cluster;
 then starts (or reuses) the local emulator and a Kafka broker for the order log, deploys the
-app, starts the local MSK event source, runs the integration tests and a chaos run (200 orders,
-10% faults, 5% duplicates, 2% malformed) against it, and stops what it started.
+app, starts the local MSK event source, runs the integration tests (the console's in Debian's
+chromium, which it installs with apt-get when it is missing and this is root) and a chaos run
+(200 orders, 10% faults, 5% duplicates, 2% malformed) against it, and stops what it started.
   --no-integration   stop after the unit and CDK tests (no broker, no emulator)
   --no-chaos         run the integration tests but not the chaos run (a quicker local loop)`;
 
@@ -110,6 +111,14 @@ async function main(): Promise<void> {
   const tally: Tally = { passed: 0, failed: 0 };
   const problems: string[] = [];
   const started = Date.now();
+  // The console's test drives a real browser. Installing it (as root, with apt-get) waits on
+  // the network, so it runs beside the CPU-bound checks below; the integration phase needs it.
+  const browser = integration
+    ? ensureChromium().then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      )
+    : undefined;
 
   progress.step('Type-checking (tsc --noEmit)');
   await run(bin('tsc'), ['--noEmit', '-p', ROOT]).catch(() => problems.push('type errors'));
@@ -129,8 +138,8 @@ async function main(): Promise<void> {
   if (!(await vitest(['unit', 'cdk'], tally))) problems.push('unit/CDK tests');
 
   if (integration) {
-    // The console's test drives a real browser: install it (as root, with apt-get) or stop here.
-    await ensureChromium();
+    const missingBrowser = await browser;
+    if (missingBrowser) fail(missingBrowser.message);
     const emulator = await ensureEmulator();
     let broker: Awaited<ReturnType<typeof ensureKafka>> | undefined;
     try {

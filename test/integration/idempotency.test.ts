@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { orderConfirmed } from '../../contracts/samples.js';
 import { connect, settled, waitFor } from './support.js';
 
 const app = connect();
 
-describe('consumers are idempotent on the business key', () => {
-  it('produces one side effect per consumer when the same event is published three times', async () => {
+// Concurrent: each test's orders are its own, and both wait out the same visibility timeout
+// (a duplicate that meets an in-progress record comes back after it) instead of one each.
+describe.concurrent('consumers are idempotent on the business key', () => {
+  it('produces one side effect per consumer when the same event is published three times', async ({
+    expect,
+  }) => {
     const customerId = `cust-${randomUUID().slice(0, 8)}`;
     const event = orderConfirmed({ customerId, total: 250 });
 
@@ -24,7 +28,7 @@ describe('consumers are idempotent on the business key', () => {
     expect(await app.loyaltyBalance(customerId)).toBe(250);
   });
 
-  it('absorbs a re-publish that has a new eventId but the same idempotency key', async () => {
+  it('absorbs a re-publish that has a new eventId but the same idempotency key', async ({ expect }) => {
     const customerId = `cust-${randomUUID().slice(0, 8)}`;
     const first = orderConfirmed({ customerId, total: 300 });
     const retry = structuredClone(first);
