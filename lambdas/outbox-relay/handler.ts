@@ -4,13 +4,13 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { sqsClient } from '../shared/sqs-client.js';
 import { FAILURE_REASON_ATTRIBUTE } from '../shared/dead-letter.js';
 import { requireEnv } from '../shared/env.js';
 import { injectFault } from '../shared/faults.js';
 import { kafkaClient } from '../shared/kafka.js';
 import { withCorrelation } from '../shared/log-context.js';
 import { logger } from '../shared/powertools.js';
+import { sqsClient } from '../shared/sqs-client.js';
 import { type RelayPorts, relayRecords, type StoreRecord } from './relay.js';
 
 // The relay of the order event store's outbox: a thin adapter over relay.ts.

@@ -42,7 +42,7 @@ describe("the app's function bundle", () => {
     ).toEqual([]);
     expect(
       sources.filter((s) =>
-        /powertools\/jmespath|submodules\/event-streams|endpoint-cache|mnemonist/.test(s),
+        /powertools\/jmespath|submodules\/event-streams|@aws-sdk\/endpoint-cache|mnemonist/.test(s),
       ),
     ).toEqual([]);
     expect(sources.some((s) => s.endsWith('lambdas/shared/absent-jmespath.ts'))).toBe(true);
@@ -57,14 +57,15 @@ describe("the app's function bundle", () => {
   });
 });
 
-describe('NodeFunction metrics namespace', () => {
-  const environmentOf = (props: Partial<ConstructorParameters<typeof NodeFunction>[2]>) => {
-    const stack = new Stack(createApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ns', { env: ENV });
-    new NodeFunction(stack, 'Fn', { entry: lambdaEntry('email-notifier'), ...props });
-    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
-    return fn?.Properties?.Environment?.Variables as Record<string, string>;
-  };
+/** The environment of a NodeFunction with these props (no bundling). */
+const environmentOf = (props: Partial<ConstructorParameters<typeof NodeFunction>[2]>) => {
+  const stack = new Stack(createApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ns', { env: ENV });
+  new NodeFunction(stack, 'Fn', { entry: lambdaEntry('email-notifier'), ...props });
+  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+  return fn?.Properties?.Environment?.Variables as Record<string, string>;
+};
 
+describe('NodeFunction metrics namespace', () => {
   it('leaves the namespace to Powertools when none is given', () => {
     // GIVEN / WHEN a function without metricsNamespace
     // THEN it carries no namespace of any app
@@ -76,6 +77,18 @@ describe('NodeFunction metrics namespace', () => {
     // THEN
     expect(environmentOf(APP_FUNCTION_PROPS)).toMatchObject({
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    });
+  });
+});
+
+describe('NodeFunction source maps at run time', () => {
+  it('leaves them off by default: Node would read and parse the map at every cold start', () => {
+    expect(environmentOf({})).not.toHaveProperty('NODE_OPTIONS');
+  });
+
+  it('turns them on when asked, for readable stack traces', () => {
+    expect(environmentOf({ sourceMapsAtRuntime: true })).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 });
