@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 
+// What the page functions below (run in the browser by page.waitForFunction) use of its
+// document: typed here, as this file is Node code without the DOM's types.
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 /** Opening the console page in headless Chromium: the test's and the screenshot's steps. */
 
 /** Open the console and wait until it has drawn the topology and its first live reading. */

@@ -122,6 +122,10 @@ async function main(): Promise<void> {
 
   progress.step('Type-checking (tsc --noEmit)');
   await run(bin('tsc'), ['--noEmit', '-p', ROOT]).catch(() => problems.push('type errors'));
+  // The console's browser code has its own project: the DOM's types, and no Node's.
+  await run(bin('tsc'), ['--noEmit', '-p', path.join(ROOT, 'scripts', 'console', 'ui')]).catch(() =>
+    problems.push('type errors in the console page'),
+  );
   progress.step('Linting (biome check)');
   await run(bin('biome'), ['check', ROOT]).catch(() => problems.push('lint findings'));
 

@@ -20,6 +20,10 @@ import { mappingDefinitions } from '../../scripts/stream/local-event-source.js';
 import { formatTrace, traceOrder } from '../../scripts/trace/trace.js';
 import { connect, waitFor } from './support.js';
 
+// What the page functions below (run in the browser by page.waitForFunction) use of its
+// document: typed here, as this file is Node code without the DOM's types.
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 /**
  * The console in a real headless browser (Debian's chromium through playwright-core) against
  * the app deployed on the emulator: what the page shows is checked against the synthesized

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** Small DOM helpers for the console page (no framework). */
 
 type Child = Node | string | undefined | false;

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { LiveSnapshot, NodeBox, NodeKind, Point, TopologyResponse } from '../model.js';
 import { svg } from './dom.js';
 
