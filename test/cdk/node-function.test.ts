@@ -7,22 +7,26 @@ import { NodeFunction } from '../../lib/shared/node-function.js';
 import { APP_FUNCTION_PROPS, lambdaEntry, METRICS_NAMESPACE } from '../../lib/stacks/app-functions.js';
 import { createApp, createStack, ENV } from './support.js';
 
-/** The source files esbuild put into an app function's bundle, from its source map. */
-function bundledSources(): string[] {
+/** The asset directory of an app function's bundle, synthesized with the app's props. */
+function bundleDirectory(): string {
   const stack = createStack();
   new NodeFunction(stack, 'Fn', { ...APP_FUNCTION_PROPS, entry: lambdaEntry('email-notifier') });
   const assembly = stack.node.root as unknown as { synth(): { directory: string } };
   const { directory } = assembly.synth();
   const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
   const key = String(fn?.Properties?.Code?.S3Key);
-  const map = path.join(directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs.map');
-  return (JSON.parse(fs.readFileSync(map, 'utf8')) as { sources: string[] }).sources;
+  return path.join(directory, `asset.${key.replace(/\.zip$/, '')}`);
 }
 
 describe("the app's function bundle", () => {
+  let assetDir: string;
+  /** The source files esbuild put into the bundle, from its source map. */
   let sources: string[];
   beforeAll(() => {
-    sources = bundledSources();
+    assetDir = bundleDirectory();
+    sources = (
+      JSON.parse(fs.readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] }
+    ).sources;
   });
 
   it('resolves SDK credentials from the environment only, without the default provider chain', () => {
@@ -46,6 +50,15 @@ describe("the app's function bundle", () => {
       ),
     ).toEqual([]);
     expect(sources.some((s) => s.endsWith('lambdas/shared/absent-jmespath.ts'))).toBe(true);
+  });
+
+  it('keeps the license notices of its dependencies beside the bundle, not in it', () => {
+    expect(fs.readFileSync(path.join(assetDir, 'index.mjs.LEGAL.txt'), 'utf8')).toContain(
+      'Bundled license information',
+    );
+    expect(fs.readFileSync(path.join(assetDir, 'index.mjs'), 'utf8')).not.toContain(
+      'Bundled license information',
+    );
   });
 
   it("validates events with zod's mini API and its English messages only", () => {
