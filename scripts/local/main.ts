@@ -11,6 +11,7 @@ import { fanOutScene } from './scenes/fan-out.js';
 import { orderLogScene } from './scenes/order-log.js';
 import { sagaPathsScene } from './scenes/saga-paths.js';
 import type { DemoRun } from './scenes/shared.js';
+import { traceScene } from './scenes/trace.js';
 
 const USAGE = `Usage: npm run local            start (or reuse) the emulator and the Kafka broker, deploy,
                                 start the local MSK event source, and show events flowing
@@ -18,7 +19,7 @@ const USAGE = `Usage: npm run local            start (or reuse) the emulator and
 
 Set AWS_ENDPOINT_URL to use an emulator you run yourself (e.g. LocalStack).`;
 
-/** The demo: five scenes against the deployed app, each printing what it shows. */
+/** The demo: six scenes against the deployed app, each printing what it shows. */
 async function demo(endpoint: string): Promise<void> {
   const app = new AppClient(endpoint);
   const run = randomUUID().slice(0, 6);
@@ -28,6 +29,7 @@ async function demo(endpoint: string): Promise<void> {
   await fanOutScene(app, demoRun);
   await eventStoreScene(app, demoRun);
   await orderLogScene(app, demoRun);
+  await traceScene(demoRun);
   console.log(`\nReplay the last 15 minutes of the bus: npm run replay -- --from 15m --to now`);
   console.log(
     `The emulator (${endpoint}), the Kafka broker and the MSK event source keep running. Stop them with: npm run local:down\n`,
