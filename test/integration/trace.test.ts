@@ -11,13 +11,26 @@ import { connect, waitFor } from './support.js';
 const app = connect();
 const groups = Object.values(ORDER_LOG_GROUPS);
 
-/** Whether the order's whole flow has been logged: its outcome consumed and both groups' reads. */
+/**
+ * Whether the order's whole flow has been logged: its outcome consumed, and the OrderConfirmed
+ * read by both groups (the sales group reads in 5-second windows, so its read of an earlier
+ * event comes first).
+ */
 function complete(trace: OrderTrace | undefined): boolean {
   if (!trace) return false;
+  const confirmed = trace.hops.find((h) => h.kind === 'kafka-append' && h.detailType === 'OrderConfirmed');
   const read = (group: string) =>
-    trace.hops.some((h) => h.kind === 'kafka-consume' && h.where === group && !h.details?.from);
+    trace.hops.some(
+      (h) =>
+        h.kind === 'kafka-consume' &&
+        h.where === group &&
+        h.eventId === confirmed?.eventId &&
+        !h.details?.from,
+    );
   return (
-    trace.hops.some((h) => h.kind === 'consumer' && h.detailType === 'OrderConfirmed') && groups.every(read)
+    confirmed !== undefined &&
+    trace.hops.some((h) => h.kind === 'consumer' && h.detailType === 'OrderConfirmed') &&
+    groups.every(read)
   );
 }
 
