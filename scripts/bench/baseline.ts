@@ -12,6 +12,8 @@ export interface Baseline {
   readonly label: string;
   readonly commit: string;
   readonly date: string;
+  /** How and when its cold init was measured, when not in the run itself. */
+  readonly coldInitNote?: string;
   readonly bundles: readonly {
     readonly functions: readonly string[];
     readonly bytes: number;

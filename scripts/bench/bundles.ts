@@ -170,3 +170,28 @@ export function coldInit(file: string, fn: BundledFunction): Promise<number> {
     });
   });
 }
+
+/** Idle time before the cold-init runs, so that they do not time the tail of the synth before them. */
+export const COLD_INIT_SETTLE_MS = 10_000;
+
+/**
+ * Cold-init times of each bundle (its first function's environment), `runs` of each, taken in
+ * rounds that import every bundle once: a drift in the machine's speed falls on all of them
+ * alike instead of on whichever bundle was measured at the time. Waits `settleMs` first.
+ */
+export async function coldInitRounds(
+  bundles: readonly Bundle[],
+  runs: number,
+  { settleMs = COLD_INIT_SETTLE_MS, onRound }: { settleMs?: number; onRound?: (round: number) => void } = {},
+): Promise<number[][]> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const times = bundles.map((): number[] => []);
+  for (let round = 1; round <= runs; round++) {
+    onRound?.(round);
+    for (const [i, bundle] of bundles.entries()) {
+      const fn = bundle.functions[0];
+      if (fn) times[i]?.push(await coldInit(bundle.file, fn));
+    }
+  }
+  return times;
+}

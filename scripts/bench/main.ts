@@ -21,7 +21,7 @@ import { run } from '../shared/run.js';
 import { summarize } from '../shared/stats.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from './args.js';
 import { readBaseline } from './baseline.js';
-import { coldInit, findBundles } from './bundles.js';
+import { COLD_INIT_SETTLE_MS, coldInitRounds, findBundles } from './bundles.js';
 import { measureEventStore } from './event-store.js';
 import { BenchFlows, type ConsumerResult, measureSaga } from './flows.js';
 import { measureKafkaProfiles } from './kafka-profiles.js';
@@ -60,21 +60,19 @@ async function measureSynth(runs: number) {
 
 /** Reads cdk.out of the last synth: the default app, without the benchmark stack. */
 async function measureBundles(initRuns: number): Promise<BundleResult[]> {
-  const results: BundleResult[] = [];
-  for (const bundle of findBundles()) {
-    const fn = bundle.functions[0];
-    if (!fn) continue;
-    progress.step(`Cold init of ${fn.path} (${bundle.functions.length} function(s)), ${initRuns} runs`);
-    const times: number[] = [];
-    for (let i = 0; i < initRuns; i++) times.push(await coldInit(bundle.file, fn));
-    results.push({
-      functions: bundle.functions.map((f) => f.path),
-      bytes: bundle.bytes,
-      ...(bundle.bytes > BUNDLE_TARGET_BYTES ? { contributors: bundle.contributors.slice(0, 10) } : {}),
-      coldInitMs: summarize(times),
-    });
-  }
-  return results;
+  const bundles = findBundles().filter((b) => b.functions.length > 0);
+  progress.step(
+    `Cold init of ${bundles.length} bundles, ${initRuns} rounds of one import each, after ${COLD_INIT_SETTLE_MS / 1000} s idle`,
+  );
+  const times = await coldInitRounds(bundles, initRuns, {
+    onRound: (round) => progress.info(`round ${round} of ${initRuns}`),
+  });
+  return bundles.map((bundle, i) => ({
+    functions: bundle.functions.map((f) => f.path),
+    bytes: bundle.bytes,
+    ...(bundle.bytes > BUNDLE_TARGET_BYTES ? { contributors: bundle.contributors.slice(0, 10) } : {}),
+    coldInitMs: summarize(times[i] ?? []),
+  }));
 }
 
 async function stackExists(endpoint: string, name: string): Promise<boolean> {

@@ -188,10 +188,11 @@ ${markdownTable(
 
 Bundle = \`index.mjs\` as esbuild wrote it (minified ESM, AWS SDK inside). Cold init = a fresh
 Node process importing the bundle, with the function's environment from the template, until
-its handler is a function (Node's own start-up excluded); median (min–max) of ${r.options.initRuns} runs.
+its handler is a function (Node's own start-up excluded); median (min–max) of ${r.options.initRuns} runs, taken
+in rounds that import each bundle once, after the machine has been idle for a few seconds.
 Functions sharing one bundle share a row.${
     r.baseline
-      ? ` Before = the run of ${r.baseline.date.slice(0, 10)} on ${r.baseline.commit}, ${r.baseline.label} ([baseline-xray-sdk.json](baseline-xray-sdk.json)); its cold init ran on the same machine kind, so compare the two columns as a ratio.`
+      ? ` Before = the bundles of ${r.baseline.commit} (${r.baseline.date.slice(0, 10)}), ${r.baseline.label} ([baseline-xray-sdk.json](baseline-xray-sdk.json))${r.baseline.coldInitNote ? `. ${r.baseline.coldInitNote}` : ''}. Compare the two cold-init columns as a ratio: they ran at different times.`
       : ''
   }
 
