@@ -47,7 +47,8 @@ export interface SqsConsumerOptions<TSchema extends z.ZodMiniType, TResult> {
 
 export type SqsConsumerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-type Parsed<T> = { ok: true; event: T } | { ok: false; reason: string };
+/** On a schema failure, `json` is the body it parsed (it may still name its order). */
+type Parsed<T> = { ok: true; event: T } | { ok: false; reason: string; json?: unknown };
 
 /**
  * Parse a record body as JSON and then against the schema; say exactly why when it fails.
@@ -69,7 +70,7 @@ export function parseBody<TSchema extends z.ZodMiniType>(
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, event: result.data };
-  return { ok: false, reason: `schema validation failed: ${describeIssues(result.error, 'body')}` };
+  return { ok: false, reason: `schema validation failed: ${describeIssues(result.error, 'body')}`, json };
 }
 
 /**
@@ -89,14 +90,6 @@ export function deliveryFields(record: SQSRecord, startedAt: number, body?: unkn
     durationMs: Date.now() - startedAt,
   };
 }
-
-const jsonOrUndefined = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /** Time a record needs left to be started (a few DynamoDB round trips, with room). */
 export const START_MARGIN_MS = 1000;
@@ -123,9 +116,8 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
     const parsed = parseBody(options.schema, record.body);
     if (!parsed.ok) {
       // A body that is JSON but fails the schema may still name its order: keep that on the line.
-      const json = jsonOrUndefined(record.body);
-      await withCorrelation(json, () =>
-        reject(record, parsed.reason, deliveryFields(record, startedAt, json)),
+      await withCorrelation(parsed.json, () =>
+        reject(record, parsed.reason, deliveryFields(record, startedAt, parsed.json)),
       );
       return;
     }

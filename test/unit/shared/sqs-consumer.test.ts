@@ -85,24 +85,33 @@ describe('parseBody', () => {
   });
 
   it('names the failing path when a field has the wrong type', () => {
-    const parsed = parseBody(OrderOutcomeSchema, invalidFixture('OrderConfirmed.total-as-string.json'));
-    expect(parsed).toEqual({ ok: false, reason: expect.stringContaining('detail.data.total') });
+    const body = invalidFixture('OrderConfirmed.total-as-string.json');
+    const parsed = parseBody(OrderOutcomeSchema, body);
+    expect(parsed).toEqual({
+      ok: false,
+      reason: expect.stringContaining('detail.data.total'),
+      json: JSON.parse(body),
+    });
   });
 
   it('says in English what is wrong with the failing field', () => {
-    const parsed = parseBody(OrderOutcomeSchema, invalidFixture('OrderConfirmed.total-as-string.json'));
+    const body = invalidFixture('OrderConfirmed.total-as-string.json');
+    const parsed = parseBody(OrderOutcomeSchema, body);
     expect(parsed).toEqual({
       ok: false,
       reason: expect.stringContaining('detail.data.total: Invalid input: expected number, received string'),
+      json: JSON.parse(body),
     });
   });
 
   it('names the missing idempotencyKey', () => {
-    const parsed = parseBody(
-      OrderOutcomeSchema,
-      invalidFixture('OrderConfirmed.missing-idempotency-key.json'),
-    );
-    expect(parsed).toEqual({ ok: false, reason: expect.stringContaining('detail.metadata.idempotencyKey') });
+    const body = invalidFixture('OrderConfirmed.missing-idempotency-key.json');
+    const parsed = parseBody(OrderOutcomeSchema, body);
+    expect(parsed).toEqual({
+      ok: false,
+      reason: expect.stringContaining('detail.metadata.idempotencyKey'),
+      json: JSON.parse(body),
+    });
   });
 
   it('names every failing path, not only the first', () => {
@@ -118,7 +127,11 @@ describe('parseBody', () => {
 
   it('says "body" when the JSON itself is the wrong shape', () => {
     const parsed = parseBody(OrderOutcomeSchema, '42');
-    expect(parsed).toEqual({ ok: false, reason: expect.stringMatching(/^schema validation failed: body: /) });
+    expect(parsed).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^schema validation failed: body: /),
+      json: 42,
+    });
   });
 });
 
