@@ -89,10 +89,7 @@ export async function connectSources(options: TraceOptions = {}): Promise<TraceS
       return { executionArn: execution.executionArn, history: await app.history(orderId) };
     },
     async store(orderId) {
-      const events = await app
-        .eventStore()
-        .history(orderId)
-        .catch(() => []);
+      const events = await app.eventStore().history(orderId);
       return events.map((e) => ({
         version: e.version,
         occurredAt: e.occurredAt,
@@ -102,13 +99,10 @@ export async function connectSources(options: TraceOptions = {}): Promise<TraceS
       }));
     },
     async audit(orderId) {
-      return (await app.auditTrail(orderId).catch(() => [])).flatMap(auditLine);
+      return (await app.auditTrail(orderId)).flatMap(auditLine);
     },
     async groupsInStore(orderId) {
-      const [audit, sale] = await Promise.all([
-        app.auditTrail(orderId).catch(() => []),
-        app.saleCounted(orderId).catch(() => false),
-      ]);
+      const [audit, sale] = await Promise.all([app.auditTrail(orderId), app.saleCounted(orderId)]);
       return [
         ...(audit.length > 0 ? [ORDER_LOG_GROUPS.audit] : []),
         ...(sale ? [ORDER_LOG_GROUPS.sales] : []),
