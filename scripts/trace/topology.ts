@@ -1,4 +1,5 @@
 import { type CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { referenceResolver } from '../dead-letters/dead-letters.js';
 import type { StackTemplate } from '../shared/cdk-out.js';
 import { resourceName } from '../shared/resource-names.js';
 
@@ -32,15 +33,6 @@ const nameOf = (stackName: string, logicalId: string, resource: StackTemplate['r
   return resourceName(typeof path === 'string' ? path : `${stackName}/${logicalId}`);
 };
 
-/** The logical id a same-stack `Ref` or `Fn::GetAtt` points at. */
-function referenced(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  if (typeof record.Ref === 'string') return record.Ref;
-  const getAtt = record['Fn::GetAtt'];
-  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
-}
-
 /**
  * The wiring of the deployed app: rule → queue and rule → topic → queue (each queue by its
  * deployed name, as a consumer's log line gives it), and the functions' log groups.
@@ -48,9 +40,15 @@ function referenced(value: unknown): string | undefined {
 export function topologyOf(templates: readonly StackTemplate[], physicalIds: PhysicalIds): Topology {
   const logGroups = new Map<string, string>();
   const queues = new Map<string, QueueRoute>();
+  // Ref, GetAtt and another stack's export, as `stack/logicalId` (the dead-letter tools' resolver).
+  const resolve = referenceResolver(templates);
+  const keyOf = (stackName: string, value: unknown) => {
+    const key = resolve(stackName, value);
+    return key && `${key.stackName}/${key.logicalId}`;
+  };
+  const rulesByTarget = new Map<string, RuleRef[]>();
+  const subscriptions = new Map<string, string>(); // queue → topic
   for (const t of templates) {
-    const rulesByTarget = new Map<string, RuleRef[]>();
-    const subscriptions = new Map<string, string>(); // queue logical id → topic logical id
     for (const [logicalId, resource] of Object.entries(t.resources)) {
       const props = resource.Properties ?? {};
       if (resource.Type === 'AWS::Events::Rule') {
@@ -61,13 +59,13 @@ export function topologyOf(templates: readonly StackTemplate[], physicalIds: Phy
           ...(Array.isArray(types) ? { detailTypes: types.filter((d) => typeof d === 'string') } : {}),
         };
         for (const target of Array.isArray(props.Targets) ? (props.Targets as { Arn?: unknown }[]) : []) {
-          const id = referenced(target.Arn);
+          const id = keyOf(t.stackName, target.Arn);
           if (id) rulesByTarget.set(id, [...(rulesByTarget.get(id) ?? []), rule]);
         }
       }
       if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'sqs') {
-        const queue = referenced(props.Endpoint);
-        const topic = referenced(props.TopicArn);
+        const queue = keyOf(t.stackName, props.Endpoint);
+        const topic = keyOf(t.stackName, props.TopicArn);
         if (queue && topic) subscriptions.set(queue, topic);
       }
       const path = resource.Metadata?.['aws:cdk:path'];
@@ -81,17 +79,25 @@ export function topologyOf(templates: readonly StackTemplate[], physicalIds: Phy
         if (groupName) logGroups.set(groupName, resourceName(path.replace(/\/LogGroup\/Resource$/, '')));
       }
     }
+  }
+  const resourceAt = (key: string) => {
+    const [stackName = '', logicalId = ''] = key.split('/');
+    const resource = templates.find((t) => t.stackName === stackName)?.resources[logicalId];
+    return resource && nameOf(stackName, logicalId, resource);
+  };
+  for (const t of templates) {
     for (const [logicalId, resource] of Object.entries(t.resources)) {
       if (resource.Type !== 'AWS::SQS::Queue') continue;
-      const url = physicalIds.get(`${t.stackName}/${logicalId}`);
+      const key = `${t.stackName}/${logicalId}`;
+      const url = physicalIds.get(key);
       if (!url) continue;
-      const topicId = subscriptions.get(logicalId);
-      const topic = topicId ? t.resources[topicId] : undefined;
+      const topicKey = subscriptions.get(key);
+      const topicName = topicKey ? resourceAt(topicKey) : undefined;
       queues.set(url.split('/').at(-1) ?? url, {
         name: nameOf(t.stackName, logicalId, resource),
-        rules: rulesByTarget.get(logicalId) ?? [],
-        ...(topicId && topic
-          ? { topic: { name: nameOf(t.stackName, topicId, topic), rules: rulesByTarget.get(topicId) ?? [] } }
+        rules: rulesByTarget.get(key) ?? [],
+        ...(topicKey && topicName
+          ? { topic: { name: topicName, rules: rulesByTarget.get(topicKey) ?? [] } }
           : {}),
       });
     }
