@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients.js';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, toAttributes } from '../shared/clients.js';
 import { TransientError } from '../shared/errors.js';
 import { ledgerKeys } from '../shared/ledger.js';
 import type { Email, Mailer } from './compose-email.js';
@@ -25,20 +24,20 @@ export class LedgerMailer implements Mailer {
     const messageId = randomUUID();
     const key = { pk: ledgerKeys.order(orderId), sk: ledgerKeys.email(email.reference) };
     try {
-      await documentClient().send(
-        new PutCommand({
+      await dynamoClient().send(
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: { ...key, messageId, ...email, sentAt: new Date().toISOString() },
+          Item: toAttributes({ ...key, messageId, ...email, sentAt: new Date().toISOString() }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return { messageId };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const sent = await documentClient().send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      const sent = await dynamoClient().send(
+        new GetItemCommand({ TableName: this.tableName, Key: toAttributes(key), ConsistentRead: true }),
       );
-      return { messageId: String(sent.Item?.messageId ?? messageId) };
+      return { messageId: sent.Item?.messageId?.S ?? messageId };
     }
   }
 }

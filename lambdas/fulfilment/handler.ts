@@ -1,6 +1,6 @@
 import { OrderDomainEventSchema } from '../../contracts/domain/order-events.js';
 import { CompensatedStateSchema, SagaInputSchema } from '../../contracts/saga-state.js';
-import { documentClient } from '../shared/clients.js';
+import { documentClient } from '../shared/document-client.js';
 import { requireEnv } from '../shared/env.js';
 import { EventStoreClient } from '../shared/event-store.js';
 import { idempotentStep } from '../shared/idempotent-step.js';

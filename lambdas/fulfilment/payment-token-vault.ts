@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients.js';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, toAttributes } from '../shared/clients.js';
 
 /**
  * Port: keeps an order's payment token out of the saga. The starter deposits the token and
@@ -30,16 +30,23 @@ export class DynamoDbPaymentTokenVault implements PaymentTokenVault {
 
   async deposit(orderId: string, token: string): Promise<string> {
     const reference = paymentTokenReference(orderId);
-    await documentClient().send(
-      new PutCommand({ TableName: this.tableName, Item: { ...vaultKey(reference), token } }),
+    await dynamoClient().send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: toAttributes({ ...vaultKey(reference), token }),
+      }),
     );
     return reference;
   }
 
   async redeem(reference: string): Promise<string | undefined> {
-    const result = await documentClient().send(
-      new GetCommand({ TableName: this.tableName, Key: vaultKey(reference), ConsistentRead: true }),
+    const result = await dynamoClient().send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: toAttributes(vaultKey(reference)),
+        ConsistentRead: true,
+      }),
     );
-    return typeof result.Item?.token === 'string' ? result.Item.token : undefined;
+    return result.Item?.token?.S;
   }
 }

@@ -1,5 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients.js';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, toAttributes } from '../shared/clients.js';
 import { ledgerKeys } from '../shared/ledger.js';
 import type { AuditEntry, AuditTrail } from './audit.js';
 
@@ -11,14 +11,14 @@ export class DynamoDbAuditTrail implements AuditTrail {
   constructor(private readonly tableName: string) {}
 
   async append(entry: AuditEntry): Promise<void> {
-    await documentClient().send(
-      new PutCommand({
+    await dynamoClient().send(
+      new PutItemCommand({
         TableName: this.tableName,
-        Item: {
+        Item: toAttributes({
           pk: ledgerKeys.order(entry.orderId),
           sk: ledgerKeys.audit(entry.occurredAt, entry.eventId),
           ...entry,
-        },
+        }),
       }),
     );
   }

@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { OrderStatus } from '../../contracts/events/order-status-changed.js';
-import { documentClient } from '../shared/clients.js';
+import { dynamoClient, toAttributes } from '../shared/clients.js';
 import { ledgerKeys } from '../shared/ledger.js';
 import type { ProjectionOutcome, StatusProjection } from './project-status.js';
 
@@ -16,20 +15,20 @@ export class DynamoDbStatusProjection implements StatusProjection {
     eventId: string,
   ): Promise<ProjectionOutcome> {
     try {
-      await documentClient().send(
-        new UpdateCommand({
+      await dynamoClient().send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { pk: ledgerKeys.order(orderId), sk: ledgerKeys.status },
+          Key: toAttributes({ pk: ledgerKeys.order(orderId), sk: ledgerKeys.status }),
           UpdateExpression:
             'SET #status = :status, #sequence = :sequence, lastEventId = :eventId, updatedAt = :now',
           ConditionExpression: 'attribute_not_exists(#sequence) OR #sequence < :sequence',
           ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toAttributes({
             ':status': status,
             ':sequence': sequence,
             ':eventId': eventId,
             ':now': new Date().toISOString(),
-          },
+          }),
         }),
       );
       return 'applied';

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients.js';
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, toAttributes } from '../shared/clients.js';
 import { effectKeys, effectSortKey } from './effect-keys.js';
 import type { RouteEffect, RouteEffectStore } from './route-effects.js';
 
@@ -14,10 +13,10 @@ export class DynamoDbRouteEffects implements RouteEffectStore {
 
   async record(effect: RouteEffect): Promise<void> {
     try {
-      await documentClient().send(
-        new PutCommand({
+      await dynamoClient().send(
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: effectKeys.order(effect.orderId), sk: effectSortKey(effect), ...effect },
+          Item: toAttributes({ pk: effectKeys.order(effect.orderId), sk: effectSortKey(effect), ...effect }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

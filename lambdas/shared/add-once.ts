@@ -1,6 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './clients.js';
+import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, toAttributes } from './clients.js';
 
 /** An ADD to a running total, and the marker item that says which fact it counted. */
 export interface CountedAdd {
@@ -23,18 +22,22 @@ export interface CountedAdd {
  */
 export async function addOnce(c: CountedAdd): Promise<'added' | 'already counted'> {
   try {
-    await documentClient().send(
-      new TransactWriteCommand({
+    await dynamoClient().send(
+      new TransactWriteItemsCommand({
         TransactItems: [
           {
-            Put: { TableName: c.tableName, Item: c.marker, ConditionExpression: 'attribute_not_exists(pk)' },
+            Put: {
+              TableName: c.tableName,
+              Item: toAttributes(c.marker),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
           {
             Update: {
               TableName: c.tableName,
-              Key: c.total.key,
+              Key: toAttributes(c.total.key),
               UpdateExpression: c.total.add,
-              ExpressionAttributeValues: c.total.values,
+              ExpressionAttributeValues: toAttributes(c.total.values),
               ...(c.total.names ? { ExpressionAttributeNames: c.total.names } : {}),
             },
           },

@@ -1,4 +1,9 @@
-import { PutCommand, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type AttributeValue,
+  PutItemCommand,
+  type TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DOMAIN_EVENT_CATALOG } from '../../contracts/domain/catalog.js';
 import type { OrderLogEvent } from '../../contracts/domain/order-log.js';
@@ -12,8 +17,9 @@ import { BILLING } from '../../scripts/cost/prices.js';
 
 /** What the order log's consumers send DynamoDB, instead of sending it. */
 const sent = vi.hoisted(() => [] as unknown[]);
-vi.mock('../../lambdas/shared/clients.js', () => ({
-  documentClient: () => ({
+vi.mock('../../lambdas/shared/clients.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../lambdas/shared/clients.js')>()),
+  dynamoClient: () => ({
     send: async (command: unknown) => {
       sent.push(command);
       return {};
@@ -40,6 +46,9 @@ function itemBytes(item: Record<string, unknown>): number {
   return Object.entries(item).reduce((total, [k, v]) => total + Buffer.byteLength(k, 'utf8') + value(v), 0);
 }
 
+/** An item as its consumer built it, from the attribute values it sent. */
+const native = (item: Record<string, AttributeValue> | undefined) => (item ? unmarshall(item) : {});
+
 /** Write units of a standard write, and of a transaction's item (twice as many). */
 const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / BILLING.dynamoWriteUnitBytes));
 
@@ -64,9 +73,9 @@ describe("the cost model's order log assumptions are what its consumers write", 
       sent.length = 0;
       await recordAudit(event, position, trail);
       expect(sent).toHaveLength(1);
-      const put = sent[0] as PutCommand;
-      expect(put).toBeInstanceOf(PutCommand);
-      sizes.push(itemBytes(put.input.Item ?? {}));
+      const put = sent[0] as PutItemCommand;
+      expect(put).toBeInstanceOf(PutItemCommand);
+      sizes.push(itemBytes(native(put.input.Item)));
     }
     const work = DEFAULT_ASSUMPTIONS.tableWork.OrderAudit;
     expect(work?.onlyFor).toBeUndefined();
@@ -84,11 +93,11 @@ describe("the cost model's order log assumptions are what its consumers write", 
     }
     sent.length = 0;
     await countSale(orderConfirmed(), windows);
-    const items = (sent[0] as TransactWriteCommand).input.TransactItems ?? [];
+    const items = (sent[0] as TransactWriteItemsCommand).input.TransactItems ?? [];
     expect(items).toHaveLength(2);
-    const marker = items[0]?.Put?.Item ?? {};
+    const marker = native(items[0]?.Put?.Item);
     const total = {
-      ...items[1]?.Update?.Key,
+      ...native(items[1]?.Update?.Key),
       orders: 1_000,
       total: 12_345_678,
     };

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerMailer } from '../../../lambdas/email-notifier/ledger-mailer.js';
-import { documentClient } from '../../../lambdas/shared/clients.js';
+import { dynamoClient } from '../../../lambdas/shared/clients.js';
 import { TransientError } from '../../../lambdas/shared/errors.js';
 
-// No AWS: the document client is replaced by a mock that proves it was never reached.
+// No AWS: the client is replaced by a mock that proves it was never reached.
 vi.mock('../../../lambdas/shared/clients.js', () => ({
-  documentClient: vi.fn(() => {
+  dynamoClient: vi.fn(() => {
     throw new Error('the ledger table must not be touched');
   }),
 }));
@@ -31,6 +31,6 @@ describe('LedgerMailer with a recipient under the reserved .invalid domain', () 
   it('fails before any I/O', async () => {
     const mailer = new LedgerMailer('LedgerTable');
     await mailer.send('ord-1', email('ada@outage.invalid')).catch(() => undefined);
-    expect(documentClient).not.toHaveBeenCalled();
+    expect(dynamoClient).not.toHaveBeenCalled();
   });
 });

@@ -1,13 +1,16 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, type PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbRouteEffects } from '../../../lambdas/route-consumers/dynamodb-route-effects.js';
 import { EFFECT_KINDS, effectSortKey, kindOfSortKey } from '../../../lambdas/route-consumers/effect-keys.js';
 import type { RouteEffect } from '../../../lambdas/route-consumers/route-effects.js';
 
-// No AWS: the document client is a mock whose `send` each test scripts.
+// No AWS: the client is a mock whose `send` each test scripts (the marshalling is the real one).
 const send = vi.hoisted(() => vi.fn());
-vi.mock('../../../lambdas/shared/clients.js', () => ({ documentClient: () => ({ send }) }));
+vi.mock('../../../lambdas/shared/clients.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../lambdas/shared/clients.js')>()),
+  dynamoClient: () => ({ send }),
+}));
 
 const cause = {
   orderId: 'ord-1',
@@ -26,7 +29,10 @@ const EFFECTS: readonly RouteEffect[] = [
   { kind: 'FACT', eventType: 'OrderPlaced', ...cause, ...money, channel: 'web' },
 ];
 
-const putOf = (call: number) => (send.mock.calls[call]?.[0] as PutCommand | undefined)?.input;
+const putOf = (call: number) => {
+  const input = (send.mock.calls[call]?.[0] as PutItemCommand | undefined)?.input;
+  return input && { ...input, Item: input.Item && unmarshall(input.Item) };
+};
 
 describe('effectSortKey', () => {
   it('gives every kind of effect a sort key that starts with the kind', () => {
