@@ -32,9 +32,9 @@ describe('the bench baseline', () => {
       baseline,
     });
 
-    expect(text).toContain('Bundles 290.0 KB–600.0 KB');
+    expect(text).toContain('Bundles 290.0 KiB–600.0 KiB');
     expect(text).toContain('median of the medians 55 ms');
-    expect(text).toContain('before: bundles 400.0 KB–800.0 KB');
+    expect(text).toContain('before: bundles 400.0 KiB–800.0 KiB');
     expect(text).toMatch(/before: .*median of the medians 115 ms/);
   });
 
