@@ -9,6 +9,7 @@ import { requireEnv } from '../shared/env.js';
 import { injectFault } from '../shared/faults.js';
 import { kafkaClient } from '../shared/kafka.js';
 import { withCorrelation } from '../shared/log-context.js';
+import { LOG_LINES } from '../shared/log-lines.js';
 import { logger } from '../shared/powertools.js';
 import { sqsClient } from '../shared/sqs-client.js';
 import { type RelayPorts, relayRecords, type StoreRecord } from './relay.js';
@@ -75,7 +76,7 @@ const ports: RelayPorts = {
     });
   },
   async deadLetter(record, reason) {
-    logger.error('Outbox record cannot be relayed; dead-lettered', { recordId: record.recordId, reason });
+    logger.error(LOG_LINES.relayDeadLettered, { recordId: record.recordId, reason });
     await sqsClient().send(
       new SendMessageCommand({
         QueueUrl: deadLetterUrl,
@@ -102,7 +103,7 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context): Pro
   const report = await relayRecords(records, ports, (record, entries, publish) =>
     withCorrelation(entries[0]?.event, async () => {
       await injectFault(context.awsRequestId, () => context.getRemainingTimeInMillis());
-      logger.info('Relaying outbox', {
+      logger.info(LOG_LINES.relaying, {
         version: record.newImage?.version,
         entries: entries.map((e) => `${e.destination}:${e.event['detail-type']}`),
       });

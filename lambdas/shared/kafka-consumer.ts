@@ -11,6 +11,7 @@ import { PoisonMessageError } from './errors.js';
 import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { withCorrelation } from './log-context.js';
+import { LOG_LINES } from './log-lines.js';
 import { logger, metrics } from './powertools.js';
 import { sqsClient } from './sqs-client.js';
 import { idempotencyKeyOf } from './sqs-consumer.js';
@@ -126,7 +127,7 @@ export function createKafkaConsumer<TSchema extends z.ZodMiniType, TResult>(
     position: RecordPosition,
     reason: string,
   ) => {
-    logger.error('Record rejected: it can never succeed', {
+    logger.error(LOG_LINES.rejected, {
       ...logFields(position),
       reason,
       destination: 'failure queue',
@@ -159,11 +160,11 @@ export function createKafkaConsumer<TSchema extends z.ZodMiniType, TResult>(
               );
               await run(parsed.event, position);
               // One line per record: where it sits in the log and which group read it (for trace).
-              logger.info('Record handled', logFields(position));
+              logger.info(LOG_LINES.handled, logFields(position));
               metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
             } catch (error) {
               if (error instanceof PoisonMessageError) return reject(record, position, error.reason);
-              logger.warn('Record failed; the batch will be retried', { ...logFields(position), error });
+              logger.warn(LOG_LINES.batchRetried, { ...logFields(position), error });
               metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
               throw error;
             }

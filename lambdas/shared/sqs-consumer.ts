@@ -13,6 +13,7 @@ import { PoisonMessageError, TransientError } from './errors.js';
 import { injectFault } from './faults.js';
 import { idempotent } from './idempotency.js';
 import { withCorrelation } from './log-context.js';
+import { LOG_LINES } from './log-lines.js';
 import { logger, metrics } from './powertools.js';
 import { describeIssues } from './zod-issues.js';
 
@@ -140,11 +141,11 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
           return;
         }
         // Reported as a batch item failure: SQS retries it, then its redrive policy applies.
-        logger.warn('Record failed; it will be retried', { ...delivery(), error });
+        logger.warn(LOG_LINES.retried, { ...delivery(), error });
         metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
         throw error;
       }
-      logger.info('Record handled', delivery());
+      logger.info(LOG_LINES.handled, delivery());
       metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
     });
   };
@@ -154,7 +155,7 @@ export function createSqsConsumer<TSchema extends z.ZodMiniType, TResult>(
     reason: string,
     delivery: ReturnType<typeof deliveryFields>,
   ): Promise<void> => {
-    logger.error('Record rejected: it can never succeed', {
+    logger.error(LOG_LINES.rejected, {
       ...delivery,
       reason,
       destination: deadLetters ? 'dead-letter queue' : 'retries, then the redrive policy',

@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
+import { LOG_LINES } from '../../lambdas/shared/log-lines.js';
 import { sagaPath } from '../saga/saga.js';
 import type { LogRecord } from './log-records.js';
 import type { HopKind, HopOutcome, OrderTrace, TraceHop } from './model.js';
@@ -47,16 +48,6 @@ export interface TraceInput {
   readonly groupsInStore?: readonly string[];
   readonly deadLetters?: readonly DeadLetter[];
 }
-
-/** The messages of the consumers' outcome lines (lambdas/shared/sqs-consumer.ts, kafka-consumer.ts). */
-export const LINES = {
-  handled: 'Record handled',
-  retried: 'Record failed; it will be retried',
-  batchRetried: 'Record failed; the batch will be retried',
-  rejected: 'Record rejected: it can never succeed',
-  relaying: 'Relaying outbox',
-  relayDeadLettered: 'Outbox record cannot be relayed; dead-lettered',
-} as const;
 
 /** Which of two hops at the same millisecond comes first: the order events flow in. */
 const FLOW: readonly HopKind[] = [
@@ -214,7 +205,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
 
     if (
       queue &&
-      (r.message === LINES.handled || r.message === LINES.retried || r.message === LINES.rejected)
+      (r.message === LOG_LINES.handled || r.message === LOG_LINES.retried || r.message === LOG_LINES.rejected)
     ) {
       const route = input.topology.queues.get(queue);
       const queueName = route?.name ?? queue;
@@ -232,7 +223,11 @@ export function assembleTrace(input: TraceInput): OrderTrace {
           add(key, hop);
       }
       const outcome: HopOutcome =
-        r.message === LINES.handled ? 'ok' : r.message === LINES.retried ? 'retried' : 'dead-lettered';
+        r.message === LOG_LINES.handled
+          ? 'ok'
+          : r.message === LOG_LINES.retried
+            ? 'retried'
+            : 'dead-lettered';
       add(undefined, {
         at: iso(receivedAt),
         kind: 'queue-receive',
@@ -280,7 +275,9 @@ export function assembleTrace(input: TraceInput): OrderTrace {
 
     if (
       partition !== undefined &&
-      (r.message === LINES.handled || r.message === LINES.batchRetried || r.message === LINES.rejected)
+      (r.message === LOG_LINES.handled ||
+        r.message === LOG_LINES.batchRetried ||
+        r.message === LOG_LINES.rejected)
     ) {
       const offset = num(f.offset) ?? -1;
       const group = str(f.group) ?? functionOf(r);
@@ -300,7 +297,11 @@ export function assembleTrace(input: TraceInput): OrderTrace {
         });
       }
       const outcome: HopOutcome =
-        r.message === LINES.handled ? 'ok' : r.message === LINES.rejected ? 'dead-lettered' : 'retried';
+        r.message === LOG_LINES.handled
+          ? 'ok'
+          : r.message === LOG_LINES.rejected
+            ? 'dead-lettered'
+            : 'retried';
       if (outcome === 'ok') groupsLogged.add(group);
       add(undefined, {
         at: r.at,
@@ -319,7 +320,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       continue;
     }
 
-    if (r.message === LINES.relaying) {
+    if (r.message === LOG_LINES.relaying) {
       const entries = Array.isArray(f.entries) ? f.entries.filter((e) => typeof e === 'string') : [];
       // The line's eventId is its first entry's: only then is it the event the relay put.
       const first = entries[0];
@@ -335,7 +336,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       });
       continue;
     }
-    if (r.message === LINES.relayDeadLettered) {
+    if (r.message === LOG_LINES.relayDeadLettered) {
       add(undefined, {
         at: r.at,
         kind: 'dead-letter',
@@ -448,7 +449,7 @@ export function unresolvedFailures(logs: readonly LogRecord[]): { queue: string;
     if (queue && messageId) last.set(messageId, { queue, message: r.message });
   }
   return [...last]
-    .filter(([, v]) => v.message === LINES.retried)
+    .filter(([, v]) => v.message === LOG_LINES.retried)
     .map(([messageId, v]) => ({ queue: v.queue, messageId }));
 }
 

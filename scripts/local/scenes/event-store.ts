@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { domainLifecycle, placeOrder } from '../../../contracts/samples.js';
 import { outboxFor } from '../../../lambdas/fulfilment/order-outbox.js';
 import { appendWithRetry, ConcurrencyError } from '../../../lambdas/shared/event-store.js';
+import { LOG_LINES } from '../../../lambdas/shared/log-lines.js';
 import { formatHistory } from '../../event-store/history.js';
 import { rebuildProjection } from '../../event-store/projection.js';
 import type { AppClient } from '../../shared/app-client.js';
@@ -34,7 +35,7 @@ export async function eventStoreScene(app: AppClient, demo: DemoRun): Promise<vo
   progress.step('The outbox relay reads the table’s stream and publishes each outbox, in order');
   const relayed = await waitFor(`the relay to publish ${orderId}'s outcome`, async () => {
     const lines = (await logLines(app.sagaOutput('OutboxRelayLogGroupName'), orderId, since)).filter((l) =>
-      l.includes('Relaying outbox'),
+      l.includes(LOG_LINES.relaying),
     );
     return lines.some((l) => l.includes('OrderConfirmed')) ? lines : undefined;
   });
