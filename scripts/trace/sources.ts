@@ -1,7 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ORDER_LOG_GROUPS } from '../../lib/stacks/order-log-stack.js';
 import { discoverDeadLetterQueues, failureReasonOf, peekMessages } from '../dead-letters/dead-letters.js';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
 import { AppClient } from '../shared/app-client.js';
@@ -43,8 +42,8 @@ export interface TraceSources {
   saga(orderId: string): Promise<TraceInput['saga']>;
   store(orderId: string): Promise<StoreAppend[]>;
   audit(orderId: string): Promise<AuditLine[]>;
-  /** The consumer groups of the order log whose stores show the order. */
-  groupsInStore(orderId: string): Promise<string[]>;
+  /** Whether the sales-per-minute group's store has counted the order's sale. */
+  saleCounted(orderId: string): Promise<boolean>;
   /** The records of these lines whose retries ran out, found in their queues' DLQs. */
   deadLetters(logs: readonly LogRecord[], orderId: string): Promise<DeadLetter[]>;
 }
@@ -101,13 +100,7 @@ export async function connectSources(options: TraceOptions = {}): Promise<TraceS
     async audit(orderId) {
       return (await app.auditTrail(orderId)).flatMap(auditLine);
     },
-    async groupsInStore(orderId) {
-      const [audit, sale] = await Promise.all([app.auditTrail(orderId), app.saleCounted(orderId)]);
-      return [
-        ...(audit.length > 0 ? [ORDER_LOG_GROUPS.audit] : []),
-        ...(sale ? [ORDER_LOG_GROUPS.sales] : []),
-      ];
-    },
+    saleCounted: (orderId) => app.saleCounted(orderId),
     deadLetters: (logs, orderId) => deadLettersOf(logs, topology, sqs, cfn, orderId),
   };
 }

@@ -1,3 +1,4 @@
+import { ORDER_LOG_GROUPS } from '../../lib/stacks/order-log-stack.js';
 import { textTable } from '../shared/table.js';
 import { assembleTrace } from './hops.js';
 import type { LogRecord } from './log-records.js';
@@ -31,9 +32,9 @@ export async function traceWith(
   say(`reading the saga, the event store and the order log of ${orderId}`);
   const [saga, store] = await Promise.all([sources.saga(orderId), sources.store(orderId)]);
   if (logs.length === 0 && !saga && store.length === 0) return undefined;
-  const [audit, groupsInStore, deadLetters] = await Promise.all([
+  const [audit, saleCounted, deadLetters] = await Promise.all([
     sources.audit(orderId),
-    sources.groupsInStore(orderId),
+    sources.saleCounted(orderId),
     sources.deadLetters(logs, orderId),
   ]);
   return assembleTrace({
@@ -47,7 +48,11 @@ export async function traceWith(
     ...(saga ? { saga } : {}),
     store,
     audit,
-    groupsInStore,
+    // The order log's groups whose stores show the order, for when their lines are missing.
+    groupsInStore: [
+      ...(audit.length > 0 ? [ORDER_LOG_GROUPS.audit] : []),
+      ...(saleCounted ? [ORDER_LOG_GROUPS.sales] : []),
+    ],
     deadLetters,
   });
 }

@@ -31,7 +31,7 @@ function fakeSources(known: ReturnType<typeof relayLine>[]) {
     saga: async () => undefined,
     store: async () => [],
     audit: async () => [],
-    groupsInStore: async () => [],
+    saleCounted: async () => false,
     deadLetters: async () => [],
   };
   return { sources, reads };
@@ -67,5 +67,30 @@ describe('traceWith', () => {
       ],
     });
     expect(trace?.hops.map((h) => h.kind)).toEqual(['store-append']);
+  });
+
+  it('gives a read to each order log group whose store has the order, from the audit trail and the sale', async () => {
+    const { sources } = fakeSources(lines);
+    const audit = [
+      {
+        eventId: 'evt-2',
+        detailType: 'OrderConfirmed',
+        occurredAt: '2026-12-03T10:00:02.000Z',
+        partition: 1,
+        offset: 7,
+      },
+    ];
+    const read = async (saleCounted: boolean) =>
+      (
+        await traceWith('ord-1', {
+          ...sources,
+          audit: async () => audit,
+          saleCounted: async () => saleCounted,
+        })
+      )?.hops
+        .filter((h) => h.kind === 'kafka-consume')
+        .map((h) => h.where);
+    expect(await read(true)).toEqual(['order-audit', 'sales-per-minute']);
+    expect(await read(false)).toEqual(['order-audit']);
   });
 });
