@@ -2,6 +2,7 @@ import { EMULATOR_BRIDGE_METADATA } from '../../lib/emulator/emulator-compatibil
 import { type ResourceKey, referenceResolver } from '../dead-letters/dead-letters.js';
 import type { StackTemplate, TemplateResource } from '../shared/cdk-out.js';
 import { resourceName } from '../shared/resource-names.js';
+import { ORDER_STACKS } from '../shared/stack-outputs.js';
 import type {
   EdgeKind,
   NodeKind,
@@ -18,9 +19,6 @@ import type {
  * topic and its groups); a resource that nothing connects to (alarm topics, tables a function
  * merely uses) is left out.
  */
-
-/** The app's stacks, in the order an order meets them. */
-export const CONSOLE_STACKS = ['OrderEvents', 'OrderFulfilment', 'OrderNotifications', 'OrderLog'] as const;
 
 const KIND_OF_TYPE: Readonly<Record<string, NodeKind>> = {
   'AWS::Events::EventBus': 'bus',
@@ -80,7 +78,7 @@ function labelOf(cdkPath: string): string {
 
 export function extractTopology(
   templates: readonly StackTemplate[],
-  stacks: readonly string[] = CONSOLE_STACKS,
+  stacks: readonly string[] = ORDER_STACKS,
 ): Topology {
   const chosen = templates.filter((t) => stacks.includes(t.stackName));
   const resolve = referenceResolver(chosen);

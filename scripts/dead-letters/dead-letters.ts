@@ -13,6 +13,7 @@ import { CDK_OUT } from '../shared/paths.js';
 export type { StackTemplate, TemplateResource } from '../shared/cdk-out.js';
 
 import { qualifiedName, resourceName } from '../shared/resource-names.js';
+import { isMissingStack } from '../shared/stack-outputs.js';
 
 /**
  * Finds every dead-letter queue of the deployed app and what feeds it, and reads them without
@@ -164,7 +165,7 @@ export async function discoverDeadLetterQueues(
     try {
       resources = await describe(clients.cfn, stackName);
     } catch (error) {
-      if (error instanceof Error && /does not exist|not found/i.test(error.message)) {
+      if (isMissingStack(error)) {
         missing.push(stackName);
         continue;
       }

@@ -3,6 +3,13 @@ import * as path from 'node:path';
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { OUTPUTS_FILE, ROOT } from './paths.js';
 
+/** The app's stacks an order passes through, in the order it meets them (bin/app.ts names them). */
+export const ORDER_STACKS = ['OrderEvents', 'OrderFulfilment', 'OrderNotifications', 'OrderLog'] as const;
+
+/** Whether CloudFormation refused a call because the stack is not deployed. */
+export const isMissingStack = (error: unknown): boolean =>
+  error instanceof Error && /does not exist|not found/i.test(error.message);
+
 /** Stack name → output key → value, as `cdk deploy --outputs-file` writes it. */
 export type StackOutputs = Record<string, Record<string, string>>;
 
@@ -25,8 +32,8 @@ export async function deployedOutputs(
   for (const stackName of stackNames) {
     const stack = await cfn
       .send(new DescribeStacksCommand({ StackName: stackName }))
-      .catch((error: Error) => {
-        if (/does not exist|not found/i.test(error.message)) return undefined;
+      .catch((error: unknown) => {
+        if (isMissingStack(error)) return undefined;
         throw error;
       });
     const list = stack?.Stacks?.[0]?.Outputs;

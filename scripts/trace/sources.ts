@@ -5,7 +5,7 @@ import { discoverDeadLetterQueues, failureReasonOf, peekMessages } from '../dead
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
 import { AppClient } from '../shared/app-client.js';
 import { readTemplates } from '../shared/cdk-out.js';
-import { deployedOutputs } from '../shared/stack-outputs.js';
+import { deployedOutputs, ORDER_STACKS } from '../shared/stack-outputs.js';
 import {
   type AuditLine,
   type DeadLetter,
@@ -16,9 +16,6 @@ import {
 import { filterLogReader, insightsLogReader, type LogReader, type LogRecord } from './log-records.js';
 import type { OrderTrace } from './model.js';
 import { physicalIdsOf, type Topology, topologyOf } from './topology.js';
-
-/** The stacks whose functions, saga and stores an order passes through. */
-export const TRACED_STACKS = ['OrderEvents', 'OrderNotifications', 'OrderFulfilment', 'OrderLog'] as const;
 
 export interface TraceOptions {
   /** Read AWS itself (your credentials and region; logs through Logs Insights), not the emulator. */
@@ -56,14 +53,14 @@ export async function connectSources(options: TraceOptions = {}): Promise<TraceS
   const cfn = new CloudFormationClient(config);
   const sqs = new SQSClient(config);
   const app = aws
-    ? new AppClient(undefined, { outputs: await deployedOutputs(cfn, TRACED_STACKS), config })
+    ? new AppClient(undefined, { outputs: await deployedOutputs(cfn, ORDER_STACKS), config })
     : new AppClient();
 
   say('reading the app wiring (synthesized templates, deployed resources)');
   const templates = readTemplates(undefined, 'the trace maps rules, queues and log groups from them');
   const topology = topologyOf(
-    templates.filter((t) => (TRACED_STACKS as readonly string[]).includes(t.stackName)),
-    await physicalIdsOf(cfn, TRACED_STACKS),
+    templates.filter((t) => (ORDER_STACKS as readonly string[]).includes(t.stackName)),
+    await physicalIdsOf(cfn, ORDER_STACKS),
   );
   const logGroups = [...topology.logGroups.keys()];
   const insights = aws || options.insights === true;

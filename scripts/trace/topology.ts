@@ -2,6 +2,7 @@ import { type CloudFormationClient, DescribeStackResourcesCommand } from '@aws-s
 import { referenceResolver } from '../dead-letters/dead-letters.js';
 import type { StackTemplate } from '../shared/cdk-out.js';
 import { resourceName } from '../shared/resource-names.js';
+import { isMissingStack } from '../shared/stack-outputs.js';
 
 /** A rule of a bus, by its resource name, and the detail types its pattern names (if any). */
 export interface RuleRef {
@@ -115,8 +116,8 @@ export async function physicalIdsOf(
     stackNames.map(async (stackName) => {
       const result = await cfn
         .send(new DescribeStackResourcesCommand({ StackName: stackName }))
-        .catch((error: Error) => {
-          if (/does not exist|not found/i.test(error.message)) return { StackResources: [] };
+        .catch((error: unknown) => {
+          if (isMissingStack(error)) return { StackResources: [] };
           throw error;
         });
       for (const r of result.StackResources ?? [])
