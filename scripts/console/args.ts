@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../dead-letters/cli.js';
-
-export { UsageError };
+import { parseArgsProblem, UsageError } from '../shared/usage.js';
 
 export const DEFAULT_CONSOLE_PORT = 4599;
 /** The only address the console listens on: it has no account, so no one else may reach it. */
@@ -69,9 +67,7 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleCommand {
   try {
     parsed = parse(argv);
   } catch (error) {
-    // Node says e.g. "Unknown option '--frob'. To specify a positional argument starting with..."
-    const text = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
-    throw new UsageError(`${text.charAt(0).toLowerCase()}${text.slice(1)}.`);
+    throw new UsageError(parseArgsProblem(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };

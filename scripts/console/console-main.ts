@@ -1,20 +1,15 @@
 import { newOrderId, placeOrder } from '../../contracts/samples.js';
 import { AppClient } from '../shared/app-client.js';
 import { fail, progress, runMain } from '../shared/progress.js';
+import { parseCommandLine } from '../shared/usage.js';
 import { formatTrace, traceOrder } from '../trace/trace.js';
-import { CONSOLE_USAGE, type ConsoleCommand, parseConsoleArgs, UsageError } from './args.js';
+import { CONSOLE_USAGE, parseConsoleArgs } from './args.js';
 import { ensureChromium } from './browser.js';
 import { screenshotConsole } from './screenshot.js';
 import { type RunningConsole, startConsole } from './server.js';
 
 runMain(async () => {
-  let args: ConsoleCommand;
-  try {
-    args = parseConsoleArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) fail(`${error.message}\n\n${CONSOLE_USAGE}`, 2);
-    throw error;
-  }
+  const args = parseCommandLine(() => parseConsoleArgs(process.argv.slice(2)), CONSOLE_USAGE);
   if (args.command === 'help') {
     console.log(CONSOLE_USAGE);
     return;

@@ -7,6 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
+import { parseArgsProblem, UsageError } from '../shared/usage.js';
 import { DEFAULT_RATE, MAX_RATE, type RedriveReport } from './redrive.js';
 import type { StreamRelayClients } from './stream-relay.js';
 
@@ -15,11 +16,6 @@ import type { StreamRelayClients } from './stream-relay.js';
  * kept apart from the scripts so that they can be tested without AWS. Every problem with a
  * command line is a UsageError: the scripts exit 2 on it.
  */
-
-/** A bad command line (exit status 2). */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export const DLQ_USAGE = `Usage: npm run dlq -- <command> [options]
 
@@ -76,9 +72,7 @@ function parsing<R>(parse: () => R): R {
   try {
     return parse();
   } catch (error) {
-    // Node says e.g. "Unknown option '--frob'. To specify a positional argument starting with..."
-    const text = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
-    throw new UsageError(`${text.charAt(0).toLowerCase()}${text.slice(1)}.`);
+    throw new UsageError(parseArgsProblem(error));
   }
 }
 

@@ -1,6 +1,7 @@
 import { fail, progress, runMain } from '../shared/progress.js';
 import { textTable } from '../shared/table.js';
-import { connectClients, DLQ_USAGE, parseDlqArgs, UsageError } from './cli.js';
+import { parseCommandLine } from '../shared/usage.js';
+import { connectClients, DLQ_USAGE, parseDlqArgs } from './cli.js';
 import {
   type DeadLetterQueue,
   discoverDeadLetterQueues,
@@ -18,13 +19,7 @@ import {
 } from './dead-letters.js';
 
 runMain(async () => {
-  let args: ReturnType<typeof parseDlqArgs>;
-  try {
-    args = parseDlqArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) fail(`${error.message}\n\n${DLQ_USAGE}`, 2);
-    throw error;
-  }
+  const args = parseCommandLine(() => parseDlqArgs(process.argv.slice(2)), DLQ_USAGE);
   if (args.command === 'help') {
     console.log(DLQ_USAGE);
     return;

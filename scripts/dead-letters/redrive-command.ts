@@ -1,6 +1,7 @@
 import { progress } from '../shared/progress.js';
 import { deployedBusName } from '../shared/stack-outputs.js';
-import { connectClients, describeReport, type RedriveCommand, summarizeReports, UsageError } from './cli.js';
+import { UsageError } from '../shared/usage.js';
+import { connectClients, describeReport, type RedriveCommand, summarizeReports } from './cli.js';
 import {
   type DeadLetterKind,
   type DeadLetterQueue,

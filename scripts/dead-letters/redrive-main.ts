@@ -1,16 +1,11 @@
 import { fail, progress, runMain } from '../shared/progress.js';
-import { handleInterrupts, parseRedriveArgs, REDRIVE_USAGE, UsageError } from './cli.js';
+import { parseCommandLine, UsageError } from '../shared/usage.js';
+import { handleInterrupts, parseRedriveArgs, REDRIVE_USAGE } from './cli.js';
 import { QueueChoiceError } from './dead-letters.js';
 import { redriveDeadLetters } from './redrive-command.js';
 
 runMain(async () => {
-  let args: ReturnType<typeof parseRedriveArgs>;
-  try {
-    args = parseRedriveArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) fail(`${error.message}\n\n${REDRIVE_USAGE}`, 2);
-    throw error;
-  }
+  const args = parseCommandLine(() => parseRedriveArgs(process.argv.slice(2)), REDRIVE_USAGE);
   if (args.command === 'help') {
     console.log(REDRIVE_USAGE);
     return;

@@ -1,15 +1,10 @@
 import { AppClient } from '../shared/app-client.js';
 import { fail, runMain } from '../shared/progress.js';
-import { formatHistory, HISTORY_USAGE, parseHistoryArgs, UsageError } from './history.js';
+import { parseCommandLine } from '../shared/usage.js';
+import { formatHistory, HISTORY_USAGE, parseHistoryArgs } from './history.js';
 
 runMain(async () => {
-  let args: ReturnType<typeof parseHistoryArgs>;
-  try {
-    args = parseHistoryArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) fail(`${error.message}\n\n${HISTORY_USAGE}`, 2);
-    throw error;
-  }
+  const args = parseCommandLine(() => parseHistoryArgs(process.argv.slice(2)), HISTORY_USAGE);
   if (args.help) {
     console.log(HISTORY_USAGE);
     return;

@@ -3,16 +3,13 @@ import { outboxDetailTypes } from '../../contracts/domain/outbox.js';
 import { idSchema } from '../../contracts/events/envelope.js';
 import type { StoredEvent } from '../../lambdas/shared/event-store.js';
 import { textTable } from '../shared/table.js';
+import { UsageError } from '../shared/usage.js';
 
 export const HISTORY_USAGE = `Usage: npm run order:history -- <orderId>
 
 Prints an order's events from the fulfilment service's event store, oldest first: version,
 time, type, what it records, and the integration events its outbox wrote. Reads the deployed
 app on the local emulator (or AWS_ENDPOINT_URL).`;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** The order id from the command line, or a usage error. */
 export function parseHistoryArgs(argv: readonly string[]): { help: true } | { help: false; orderId: string } {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Admin } from 'kafkajs';
 import { parseTime } from '../shared/time.js';
+import { parseArgsProblem } from '../shared/usage.js';
 
 /**
  * `npm run stream:replay`: move a consumer group back on the order event log, so that it reads
@@ -74,8 +75,7 @@ export function parseStreamReplayArgs(
       allowPositionals: false,
     }));
   } catch (error) {
-    const text = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
-    throw new StreamReplayUsageError(`${text.charAt(0).toLowerCase()}${text.slice(1)}.`);
+    throw new StreamReplayUsageError(parseArgsProblem(error));
   }
   if (values.help) return { help: true };
   const group = typeof values.group === 'string' ? values.group.trim() : '';

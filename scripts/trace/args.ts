@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { idSchema } from '../../contracts/events/envelope.js';
 import { parseTime } from '../shared/time.js';
+import { parseArgsProblem, UsageError } from '../shared/usage.js';
 
 export const TRACE_USAGE = `Usage: npm run trace -- <orderId|correlationId> [options]
 
@@ -24,11 +25,6 @@ Examples:
   npm run trace -- 010f43de-ddf6-433d-9a85-a5f58b1b9eab --json
   npm run trace -- ord-42 --aws --since 6h`;
 
-/** A bad command line (exit status 2). */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export type TraceArgs =
   | { readonly help: true }
   | {
@@ -47,7 +43,7 @@ export function parseTraceArgs(argv: readonly string[], now = new Date()): Trace
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(parseArgsProblem(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };

@@ -1,15 +1,10 @@
 import { fail, progress, runMain } from '../shared/progress.js';
-import { parseTraceArgs, TRACE_USAGE, UsageError } from './args.js';
+import { parseCommandLine } from '../shared/usage.js';
+import { parseTraceArgs, TRACE_USAGE } from './args.js';
 import { formatTrace, traceOrder } from './trace.js';
 
 runMain(async () => {
-  let args: ReturnType<typeof parseTraceArgs>;
-  try {
-    args = parseTraceArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) fail(`${error.message}\n\n${TRACE_USAGE}`, 2);
-    throw error;
-  }
+  const args = parseCommandLine(() => parseTraceArgs(process.argv.slice(2)), TRACE_USAGE);
   if (args.help) {
     console.log(TRACE_USAGE);
     return;

@@ -6,10 +6,10 @@ import {
   checkHost,
   DEFAULT_CONSOLE_PORT,
   parseConsoleArgs,
-  UsageError,
 } from '../../scripts/console/args.js';
 import { startConsole } from '../../scripts/console/server.js';
 import { ROOT } from '../../scripts/shared/paths.js';
+import { UsageError } from '../../scripts/shared/usage.js';
 
 describe('npm run console arguments', () => {
   it('serves on the default port, polling every 3 s, with no arguments', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTraceArgs, UsageError } from '../../scripts/trace/args.js';
+import { UsageError } from '../../scripts/shared/usage.js';
+import { parseTraceArgs } from '../../scripts/trace/args.js';
 
 const NOW = new Date('2026-12-03T16:00:00.000Z');
 
@@ -43,7 +44,7 @@ describe('parseTraceArgs', () => {
   it.each([
     [[], /give an order id/],
     [['a', 'b'], /one id/],
-    [['ord-1', '--colour'], /colour/],
+    [['ord-1', '--colour'], /^unknown option '--colour'\.$/],
     [['ord-1', '--since', 'yesterday'], /--since/],
     [['x'.repeat(300)], /not an id/],
   ])('rejects %j with a usage error', (argv, message) => {

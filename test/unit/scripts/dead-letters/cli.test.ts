@@ -7,11 +7,11 @@ import {
   parseDlqArgs,
   parseRedriveArgs,
   summarizeReports,
-  UsageError,
 } from '../../../../scripts/dead-letters/cli.js';
 import type { DeadLetterQueue } from '../../../../scripts/dead-letters/dead-letters.js';
 import type { MoveResult, RedriveReport } from '../../../../scripts/dead-letters/redrive.js';
 import { ROOT } from '../../../../scripts/shared/paths.js';
+import { UsageError } from '../../../../scripts/shared/usage.js';
 
 const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 // An endpoint where nothing listens: none of these command lines may get as far as calling AWS.

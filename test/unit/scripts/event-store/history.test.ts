@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { OrderDomainEvent } from '../../../../contracts/domain/order-events.js';
 import { orderPlacedData, orderStatusChanged } from '../../../../contracts/samples.js';
 import type { StoredEvent } from '../../../../lambdas/shared/event-store.js';
-import { formatHistory, parseHistoryArgs, UsageError } from '../../../../scripts/event-store/history.js';
+import { formatHistory, parseHistoryArgs } from '../../../../scripts/event-store/history.js';
 import { compareProjections, statusFromEvents } from '../../../../scripts/event-store/projection.js';
+import { UsageError } from '../../../../scripts/shared/usage.js';
 
 const { paymentToken: _, ...order } = orderPlacedData({ orderId: 'ord-1' });
 const stored = (
