@@ -109,22 +109,15 @@ const spread = (s: Summary) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
 export function bundleTotals(r: Pick<BenchResult, 'bundles' | 'baseline'>): string {
   const range = (values: readonly number[], format: (n: number) => string) =>
     values.length === 0 ? '–' : `${format(Math.min(...values))}–${format(Math.max(...values))}`;
-  const now = `Bundles ${range(
-    r.bundles.map((b) => b.bytes),
-    kb,
-  )}, cold init medians ${range(
-    r.bundles.map((b) => b.coldInitMs.median),
-    ms,
-  )}, median of the medians ${ms(median(r.bundles.map((b) => b.coldInitMs.median)))}`;
-  if (!r.baseline) return `${now}.`;
-  const before = r.baseline.bundles;
-  return `${now}; before: bundles ${range(
-    before.map((b) => b.bytes),
-    kb,
-  )}, cold init medians ${range(
-    before.map((b) => b.coldInitMs.median),
-    ms,
-  )}, median of the medians ${ms(median(before.map((b) => b.coldInitMs.median)))}.`;
+  const totals = (bundles: readonly { bytes: number; coldInitMs: { median: number } }[]) => {
+    const medians = bundles.map((b) => b.coldInitMs.median);
+    return `${range(
+      bundles.map((b) => b.bytes),
+      kb,
+    )}, cold init medians ${range(medians, ms)}, median of the medians ${ms(median(medians))}`;
+  };
+  const now = `Bundles ${totals(r.bundles)}`;
+  return r.baseline ? `${now}; before: bundles ${totals(r.baseline.bundles)}.` : `${now}.`;
 }
 
 interface FlowRow {
