@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type ChromiumSystem,
   DEFAULT_CHROMIUM,
@@ -7,6 +7,7 @@ import {
   findChromium,
 } from '../../scripts/console/browser.js';
 import { ROOT } from '../../scripts/shared/paths.js';
+import { progress } from '../../scripts/shared/progress.js';
 
 describe("the console's browser", () => {
   const missing = { ...process.env, CHROMIUM_PATH: path.join(ROOT, '.local', 'no-such-chromium') };
@@ -37,11 +38,23 @@ describe("the console's browser", () => {
     return { system, ran };
   };
   const env = { PATH: '/usr/bin:/bin' };
+  // What a real install would print, kept here: in the test run's output it would read as one.
+  let said: string[] = [];
+  beforeEach(() => {
+    said = [];
+    for (const level of ['step', 'info', 'ok'] as const)
+      vi.spyOn(progress, level).mockImplementation((message: string) => void said.push(message));
+  });
+  afterEach(() => vi.restoreAllMocks());
 
   it('as root with apt-get, installs the chromium package when the browser is missing', async () => {
     const { system, ran } = machine();
     await expect(ensureChromium(env, system)).resolves.toBe(DEFAULT_CHROMIUM);
     expect(ran).toEqual(['apt-get install -y chromium']);
+    expect(said).toEqual([
+      "Installing chromium for the console's browser test (apt-get install -y chromium)",
+      'Installed chromium (/usr/bin/chromium)',
+    ]);
   });
 
   it('updates the package lists and tries again when the first install fails (a clean machine)', async () => {
