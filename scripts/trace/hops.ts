@@ -67,6 +67,19 @@ const FLOW: readonly HopKind[] = [
 
 type Hop = Omit<TraceHop, 'latencyMs'>;
 
+/** What an SQS consumer's outcome line says became of the record. */
+const SQS_OUTCOMES: Readonly<Record<string, HopOutcome>> = {
+  [LOG_LINES.handled]: 'ok',
+  [LOG_LINES.retried]: 'retried',
+  [LOG_LINES.rejected]: 'dead-lettered',
+};
+/** The same for a Kafka consumer, which retries the whole batch. */
+const KAFKA_OUTCOMES: Readonly<Record<string, HopOutcome>> = {
+  [LOG_LINES.handled]: 'ok',
+  [LOG_LINES.batchRetried]: 'retried',
+  [LOG_LINES.rejected]: 'dead-lettered',
+};
+
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ms = (iso: string) => Date.parse(iso);
@@ -203,10 +216,8 @@ export function assembleTrace(input: TraceInput): OrderTrace {
     const queue = str(f.queue);
     const partition = num(f.partition);
 
-    if (
-      queue &&
-      (r.message === LOG_LINES.handled || r.message === LOG_LINES.retried || r.message === LOG_LINES.rejected)
-    ) {
+    const sqsOutcome = queue ? SQS_OUTCOMES[r.message] : undefined;
+    if (queue && sqsOutcome) {
       const route = input.topology.queues.get(queue);
       const queueName = route?.name ?? queue;
       const receiveCount = num(f.receiveCount) ?? 1;
@@ -222,12 +233,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
         for (const { key, hop } of deliveries(route, queue, sentAt, messageId, ids(eventId, detailType)))
           add(key, hop);
       }
-      const outcome: HopOutcome =
-        r.message === LOG_LINES.handled
-          ? 'ok'
-          : r.message === LOG_LINES.retried
-            ? 'retried'
-            : 'dead-lettered';
+      const outcome = sqsOutcome;
       add(undefined, {
         at: iso(receivedAt),
         kind: 'queue-receive',
@@ -273,12 +279,8 @@ export function assembleTrace(input: TraceInput): OrderTrace {
       continue;
     }
 
-    if (
-      partition !== undefined &&
-      (r.message === LOG_LINES.handled ||
-        r.message === LOG_LINES.batchRetried ||
-        r.message === LOG_LINES.rejected)
-    ) {
+    const kafkaOutcome = partition === undefined ? undefined : KAFKA_OUTCOMES[r.message];
+    if (partition !== undefined && kafkaOutcome) {
       const offset = num(f.offset) ?? -1;
       const group = str(f.group) ?? functionOf(r);
       const what = detailType ?? 'a record';
@@ -296,12 +298,7 @@ export function assembleTrace(input: TraceInput): OrderTrace {
           details: { partition, offset },
         });
       }
-      const outcome: HopOutcome =
-        r.message === LOG_LINES.handled
-          ? 'ok'
-          : r.message === LOG_LINES.rejected
-            ? 'dead-lettered'
-            : 'retried';
+      const outcome = kafkaOutcome;
       if (outcome === 'ok') groupsLogged.add(group);
       add(undefined, {
         at: r.at,
