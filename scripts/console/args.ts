@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseArgsProblem, UsageError } from '../shared/usage.js';
+import { parsing, UsageError } from '../shared/usage.js';
 
 export const DEFAULT_CONSOLE_PORT = 4599;
 /** The only address the console listens on: it has no account, so no one else may reach it. */
@@ -63,13 +63,7 @@ function wholeNumber(text: string, what: string, min: number, max: number, also?
 }
 
 export function parseConsoleArgs(argv: readonly string[]): ConsoleCommand {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(parseArgsProblem(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parsing(() => parse(argv));
   if (values.help) return { command: 'help' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals.join(' ')}'.`);
   if (values.host !== undefined) checkHost(values.host);

@@ -7,7 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig, DEFAULT_ENDPOINT, emulatorEnv } from '../emulator/emulator.js';
-import { parseArgsProblem, UsageError } from '../shared/usage.js';
+import { parsing, UsageError } from '../shared/usage.js';
 import { DEFAULT_RATE, MAX_RATE, type RedriveReport } from './redrive.js';
 import type { StreamRelayClients } from './stream-relay.js';
 
@@ -66,15 +66,6 @@ export type DlqCommand =
       readonly json: boolean;
       readonly aws: boolean;
     };
-
-/** Runs node:util parseArgs, turning its errors into usage errors. */
-function parsing<R>(parse: () => R): R {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError(parseArgsProblem(error));
-  }
-}
 
 function wholeNumber(text: string | undefined, what: string, min: number, max: number): number {
   const value = Number(text);

@@ -24,3 +24,12 @@ export function parseArgsProblem(error: unknown): string {
   const text = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
   return `${text.charAt(0).toLowerCase()}${text.slice(1)}.`;
 }
+
+/** Runs node:util parseArgs, turning what it refuses into a UsageError. */
+export function parsing<R>(parse: () => R): R {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(parseArgsProblem(error));
+  }
+}

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { idSchema } from '../../contracts/events/envelope.js';
 import { parseTime } from '../shared/time.js';
-import { parseArgsProblem, UsageError } from '../shared/usage.js';
+import { parsing, UsageError } from '../shared/usage.js';
 
 export const TRACE_USAGE = `Usage: npm run trace -- <orderId|correlationId> [options]
 
@@ -39,13 +39,7 @@ export type TraceArgs =
 
 /** The command line of `npm run trace`, or a UsageError that says what is wrong with it. */
 export function parseTraceArgs(argv: readonly string[], now = new Date()): TraceArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(parseArgsProblem(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parsing(() => parse(argv));
   if (values.help) return { help: true };
   if (positionals.length !== 1)
     throw new UsageError(positionals.length === 0 ? 'give an order id or a correlation id.' : 'give one id.');
